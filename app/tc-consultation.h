@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* TcConsultation: one consultation as a person lives it. It joins the signalling
+ * client, the call session and the device readings, and exposes states, properties
+ * and signals for the UI and the headless client. No widgets here. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tc-call-session.h"
+#include "tc-media-factory.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TC_CONSULTATION_ROLE_PRACTITIONER,
+  TC_CONSULTATION_ROLE_PATIENT,
+  TC_CONSULTATION_ROLE_KIOSK,
+} TcConsultationRole;
+
+typedef enum {
+  TC_CONSULTATION_STATE_IDLE,
+  TC_CONSULTATION_STATE_CONNECTING,
+  TC_CONSULTATION_STATE_SIGNED_IN,    /* practitioner: signed in, may host a consultation */
+  TC_CONSULTATION_STATE_WAITING,      /* patient or kiosk: in the waiting room */
+  TC_CONSULTATION_STATE_IN_CALL,      /* admitted: the call runs (see the call session's own state) */
+  TC_CONSULTATION_STATE_RECONNECTING, /* signalling or media is healing itself */
+  TC_CONSULTATION_STATE_ENDED,
+  TC_CONSULTATION_STATE_FAILED,
+} TcConsultationState;
+
+#define TC_CONSULTATION_ERROR (tc_consultation_error_quark ())
+GQuark tc_consultation_error_quark (void);
+
+typedef enum {
+  TC_CONSULTATION_ERROR_BAD_INVITATION,   /* the link or code cannot be read */
+  TC_CONSULTATION_ERROR_WRONG_STATE,      /* e.g. admit before signing in */
+} TcConsultationError;
+
+#define TC_TYPE_WAITING_ENTRY (tc_waiting_entry_get_type ())
+G_DECLARE_FINAL_TYPE (TcWaitingEntry, tc_waiting_entry, TC, WAITING_ENTRY, GObject)
+
+const char *tc_waiting_entry_get_participant_id (TcWaitingEntry *self);
+const char *tc_waiting_entry_get_display_name   (TcWaitingEntry *self);
+const char *tc_waiting_entry_get_role           (TcWaitingEntry *self);
+/* Unix time in milliseconds (server clock) when the participant started waiting. */
+gint64      tc_waiting_entry_get_waiting_since  (TcWaitingEntry *self);
+
+#define TC_TYPE_CONSULTATION (tc_consultation_get_type ())
+G_DECLARE_FINAL_TYPE (TcConsultation, tc_consultation, TC, CONSULTATION, GObject)
+
+TcConsultation     *tc_consultation_new                 (TcMediaFactory *factory);
+
+/* Practitioner */
+void                tc_consultation_sign_in_async       (TcConsultation      *self,
+                                                         const char          *server_url,
+                                                         const char          *username,
+                                                         const char          *password,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean            tc_consultation_sign_in_finish      (TcConsultation      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+/* LAN mode: starts an embedded signalling server on this computer and signs in to it. */
+void                tc_consultation_host_lan_async      (TcConsultation      *self,
+                                                         const char          *display_name,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean            tc_consultation_host_lan_finish     (TcConsultation      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+/* Creates a consultation; on success invitation-url and invitation-code are set. */
+void                tc_consultation_create_async        (TcConsultation      *self,
+                                                         const char          *title,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean            tc_consultation_create_finish       (TcConsultation      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+void                tc_consultation_admit               (TcConsultation      *self,
+                                                         const char          *participant_id);
+void                tc_consultation_decline             (TcConsultation      *self,
+                                                         const char          *participant_id,
+                                                         const char          *reason);
+
+/* Patient or kiosk. @invitation is a teleconsult://join?server=…&token=… link. */
+void                tc_consultation_join_async          (TcConsultation      *self,
+                                                         const char          *invitation,
+                                                         const char          *display_name,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean            tc_consultation_join_finish         (TcConsultation      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+/* Both. Patient: leaves. Practitioner: ends the consultation for everyone. */
+void                tc_consultation_hang_up             (TcConsultation      *self);
+gboolean            tc_consultation_send_chat           (TcConsultation      *self,
+                                                         const char          *text,
+                                                         GError             **error);
+
+TcConsultationRole  tc_consultation_get_role            (TcConsultation *self);
+TcConsultationState tc_consultation_get_state           (TcConsultation *self);
+const char         *tc_consultation_get_display_name    (TcConsultation *self);
+const char         *tc_consultation_get_peer_name       (TcConsultation *self);
+const char         *tc_consultation_get_invitation_url  (TcConsultation *self);
+const char         *tc_consultation_get_invitation_code (TcConsultation *self);
+/* A GListModel of TcWaitingEntry, updated as the queue changes (practitioner). */
+GListModel         *tc_consultation_get_waiting_room    (TcConsultation *self);
+/* The running call, or NULL. Replaced when the call is rebuilt after a network loss. */
+TcCallSession      *tc_consultation_get_call_session    (TcConsultation *self);
+const char         *tc_consultation_get_verification_code (TcConsultation *self);
+/* Monotonic time (µs) when media first connected, or 0. */
+gint64              tc_consultation_get_call_started_at (TcConsultation *self);
+TcMediaFactory     *tc_consultation_get_media_factory   (TcConsultation *self);
+
+/* Signals:
+ *   "chat-received" (const char *from_name, const char *text, gint64 server_ts_ms, gboolean from_me)
+ *   "failed"        (const GError *error)   — also sets state FAILED; the UI shows error->message
+ *   "call-session-changed" ()               — also notify::call-session */
+
+G_END_DECLS
