@@ -8,6 +8,7 @@
 
 #include "tc-call-session.h"
 #include "tc-media-factory.h"
+#include "tc-waiting-entry.h"
 
 G_BEGIN_DECLS
 
@@ -35,15 +36,6 @@ typedef enum {
   TC_CONSULTATION_ERROR_BAD_INVITATION,   /* the link or code cannot be read */
   TC_CONSULTATION_ERROR_WRONG_STATE,      /* e.g. admit before signing in */
 } TcConsultationError;
-
-#define TC_TYPE_WAITING_ENTRY (tc_waiting_entry_get_type ())
-G_DECLARE_FINAL_TYPE (TcWaitingEntry, tc_waiting_entry, TC, WAITING_ENTRY, GObject)
-
-const char *tc_waiting_entry_get_participant_id (TcWaitingEntry *self);
-const char *tc_waiting_entry_get_display_name   (TcWaitingEntry *self);
-const char *tc_waiting_entry_get_role           (TcWaitingEntry *self);
-/* Unix time in milliseconds (server clock) when the participant started waiting. */
-gint64      tc_waiting_entry_get_waiting_since  (TcWaitingEntry *self);
 
 #define TC_TYPE_CONSULTATION (tc_consultation_get_type ())
 G_DECLARE_FINAL_TYPE (TcConsultation, tc_consultation, TC, CONSULTATION, GObject)
