@@ -86,7 +86,8 @@ gboolean    tc_message_type_from_string (const char    *str,
  * nesting than TC_PROTOCOL_MAX_DEPTH. Returns a new reference to the object; on
  * failure sets a TC_PROTOCOL_ERROR whose message names the offending field (never
  * its value). @out_rid, when the message carried a valid `rid`, receives a copy even
- * on failure so that the error can echo it. */
+ * on failure so that the error can echo it. @out_type is set as soon as `type` names a
+ * known message, also on a later failure (for logging); it is untouched otherwise. */
 JsonObject *tc_protocol_parse (const char     *data,
                                gsize           length,
                                TcDirection     direction,
