@@ -270,6 +270,23 @@ tc_glass_clock_read_frame (GstVideoFrame *frame,
   return FALSE;
 }
 
+gboolean
+tc_glass_clock_read_buffer (GstBuffer *buffer,
+                            GstCaps   *caps,
+                            guint64   *value)
+{
+  GstVideoInfo vinfo;
+  GstVideoFrame frame;
+  gboolean ok;
+
+  if (caps == NULL || !gst_video_info_from_caps (&vinfo, caps) ||
+      !gst_video_frame_map (&frame, &vinfo, buffer, GST_MAP_READ))
+    return FALSE;
+  ok = tc_glass_clock_read_frame (&frame, value);
+  gst_video_frame_unmap (&frame);
+  return ok;
+}
+
 static gboolean
 pad_video_info (GstPad        *pad,
                 GstVideoInfo  *info)

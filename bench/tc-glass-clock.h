@@ -40,6 +40,11 @@ gboolean tc_glass_clock_stamp_frame (GstVideoFrame *frame,
 gboolean tc_glass_clock_read_frame  (GstVideoFrame *frame,
                                      guint64       *value);
 
+/* On a buffer with its caps (e.g. in a fakesink "handoff", after clock sync). */
+gboolean tc_glass_clock_read_buffer (GstBuffer     *buffer,
+                                     GstCaps       *caps,
+                                     guint64       *value);
+
 /* Stamps g_get_monotonic_time() into every raw video buffer crossing @pad. */
 gulong   tc_glass_clock_add_stamper (GstPad        *pad);
 
