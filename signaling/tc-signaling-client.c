@@ -151,7 +151,7 @@ set_state (TcSignalingClient *self,
 {
   if (self->state == state)
     return;
-  g_debug ("state %d → %d", self->state, state);
+  g_debug ("state %d -> %d", self->state, state);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -469,7 +469,7 @@ handle_message (TcSignalingClient *self,
           return;
         }
       if (self->last_seq > 0 && seq != self->last_seq + 1)
-        g_message ("server messages %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " were lost",
+        g_message ("server messages %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " were lost",
                    self->last_seq + 1, seq - 1);
       self->last_seq = seq;
     }
