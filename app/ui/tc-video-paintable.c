@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "tc-video-paintable"
 
+#include "config.h"
+
 #include "tc-video-paintable.h"
 
 #include <gst/app/gstappsink.h>
