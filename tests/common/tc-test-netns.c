@@ -4,6 +4,7 @@
 #include "tc-test-netns.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -325,6 +326,51 @@ tc_test_netns_set_rate (TcTestNetns  *self,
 
       return tc_test_netns_run (ns, argv, error);
     }
+}
+
+gboolean
+tc_test_netns_set_loss (TcTestNetns  *self,
+                        gboolean      in_a,
+                        guint         permille,
+                        GError      **error)
+{
+  const char *ns = in_a ? self->ns_a : self->ns_b;
+  const char *dev = in_a ? self->dev_a : self->dev_b;
+  g_autofree char *rules = NULL;
+  const char *del[] = { "nft", "delete", "table", "inet", "tcloss", NULL };
+  g_autofree char *path = NULL;
+  int fd;
+  gboolean ok;
+
+  /* Ignore "no such table": the first call has nothing to delete. */
+  tc_test_netns_run (ns, del, NULL);
+  if (permille == 0)
+    return TRUE;
+  {
+    g_autofree char *share = permille >= 1000 ? g_strdup ("")
+                             : g_strdup_printf ("numgen random mod 1000 < %u ", permille);
+
+    rules = g_strdup_printf ("table inet tcloss {\n"
+                             "  chain out {\n"
+                             "    type filter hook output priority 0; policy accept;\n"
+                             "    oifname \"%s\" meta l4proto udp %sdrop\n"
+                             "  }\n"
+                             "}\n", dev, share);
+  }
+  /* Through a file and g_spawn_sync(): callable from fixtures before Check forks. */
+  fd = g_file_open_tmp ("tc-loss-XXXXXX.nft", &path, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  if (!g_file_set_contents (path, rules, -1, error))
+    return FALSE;
+  {
+    const char *load[] = { "nft", "-f", path, NULL };
+
+    ok = tc_test_netns_run (ns, load, error);
+  }
+  g_unlink (path);
+  return ok;
 }
 
 gboolean

@@ -60,6 +60,12 @@ gboolean     tc_test_netns_set_rate           (TcTestNetns  *self,
                                                gboolean      in_a,
                                                guint         kbit,
                                                GError      **error);
+/* Drops @permille ‰ of the UDP packets leaving the veth end in ns_a (if @in_a) or
+ * ns_b, at random (nftables numgen; there is no netem here). 0 removes the rule. */
+gboolean     tc_test_netns_set_loss           (TcTestNetns  *self,
+                                               gboolean      in_a,
+                                               guint         permille,
+                                               GError      **error);
 /* Both veth ends down, or both up and waited for (operstate "up"). */
 gboolean     tc_test_netns_set_link           (TcTestNetns  *self,
                                                gboolean      up,

@@ -75,6 +75,11 @@ START_TEST (test_rate_limit_applies)
   ck_assert_msg (strstr (out, "tbf") != NULL && strstr (out, "500Kbit") != NULL, "qdisc: %s", out);
   ck_assert (tc_test_netns_set_rate (netns, TRUE, 0, &error));
   ck_assert (ping (netns->ns_a, netns->addr_b));
+  /* The UDP loss rule loads, replaces itself and goes away (ICMP is never dropped). */
+  ck_assert_msg (tc_test_netns_set_loss (netns, TRUE, 50, &error), "%s", error ? error->message : "");
+  ck_assert_msg (tc_test_netns_set_loss (netns, TRUE, 1000, &error), "%s", error ? error->message : "");
+  ck_assert (ping (netns->ns_a, netns->addr_b));
+  ck_assert (tc_test_netns_set_loss (netns, TRUE, 0, &error));
 }
 END_TEST
 
