@@ -94,6 +94,13 @@ gboolean            tc_consultation_send_chat           (TcConsultation      *se
                                                          const char          *text,
                                                          GError             **error);
 
+/* Transport settings applied to every call session this consultation builds. */
+void                tc_consultation_set_relay_only      (TcConsultation *self,
+                                                         gboolean        relay_only);
+/* Adds an address ICE may gather on even if libnice would skip it (loopback tests). */
+void                tc_consultation_add_local_address   (TcConsultation *self,
+                                                         const char     *address);
+
 TcConsultationRole  tc_consultation_get_role            (TcConsultation *self);
 TcConsultationState tc_consultation_get_state           (TcConsultation *self);
 const char         *tc_consultation_get_display_name    (TcConsultation *self);
