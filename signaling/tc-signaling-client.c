@@ -335,6 +335,13 @@ attempt_failed (TcSignalingClient *self,
   else if (self->state == TC_SIGNALING_STATE_RECONNECTING)
     {
       g_message ("resume attempt %u failed: %s", self->reconnect_attempt, error->message);
+      if (g_error_matches (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_EXPIRED_TOKEN) ||
+          g_error_matches (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_INVALID_TOKEN))
+        {
+          /* Said of a resume, "invitation" would mislead. */
+          g_free (error->message);
+          error->message = g_strdup ("The connection was lost for too long and the session has ended; join again");
+        }
       if (is_final_error (error))
         go_closed (self, error);
       else

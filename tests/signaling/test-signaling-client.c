@@ -5,6 +5,7 @@
 #include <check.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 
 #include "tc-protocol.h"
@@ -524,7 +525,12 @@ on_incoming (GSocketService    *service,
     }
   /* Loopback: the connect completes at once. */
   upstream = g_socket_client_connect_to_host (socket_client, "127.0.0.1", proxy->target_port, NULL, &error);
-  ck_assert_msg (upstream != NULL, "%s", error ? error->message : "");
+  if (upstream == NULL)
+    {
+      /* The server is down: so is the path through us. */
+      g_io_stream_close (G_IO_STREAM (downstream), NULL, NULL);
+      return TRUE;
+    }
   g_ptr_array_add (proxy->sockets, g_object_ref (downstream));
   g_ptr_array_add (proxy->sockets, g_object_ref (upstream));
   g_io_stream_splice_async (G_IO_STREAM (downstream), G_IO_STREAM (upstream),
@@ -943,6 +949,191 @@ START_TEST (test_transport_errors)
 }
 END_TEST
 
+/* The patient is away longer than the server's grace: the resume is refused as
+ * expired, and the client closes with an error the application can show. */
+START_TEST (test_resume_grace_expired)
+{
+  static const char *const args[] = { "--reconnect-grace", "1", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *patient_url = NULL;
+  const GError *close_error;
+  Call call = { 0 };
+  Proxy *proxy;
+
+  call.server = tc_test_server_new (args, &error);
+  ck_assert_msg (call.server != NULL, "%s", error ? error->message : "");
+  proxy = proxy_new (url_port (call.server->url));
+  patient_url = url_with_port (call.server->url, proxy->port);
+  call_setup (&call, patient_url);
+  tc_signaling_client_set_reconnect_delays (call.patient, 50, 200);
+
+  proxy->refusing = TRUE;
+  proxy_cut (proxy);
+  wait_state (call.patient, TC_SIGNALING_STATE_RECONNECTING);
+  wait_for (call.prac_rec, "presence", "state", "left", 1);
+  proxy->refusing = FALSE;
+
+  wait_state (call.patient, TC_SIGNALING_STATE_CLOSED);
+  close_error = tc_signaling_client_get_close_error (call.patient);
+  ck_assert_ptr_nonnull (close_error);
+  ck_assert_msg (g_error_matches (close_error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_EXPIRED_TOKEN),
+                 "%s", close_error->message);
+
+  call_teardown (&call);
+  proxy_free (proxy);
+  tc_test_server_free (call.server);
+}
+END_TEST
+
+/* The server restarts: its "going away" (1001) is not final, so the client
+ * retries through the outage; the new server does not know the old session. */
+START_TEST (test_server_restart)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcTestServer) server = tc_test_server_new (NULL, &error);
+  g_autofree char *url = NULL;
+  g_autoptr(JsonObject) auth = NULL;
+  TcSignalingClient *client;
+  StateLog log = { 0 };
+  const GError *close_error;
+  Proxy *proxy;
+  guint before;
+  gint64 t0;
+
+  ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+  proxy = proxy_new (url_port (server->url));
+  url = url_with_port (server->url, proxy->port);
+  client = tc_signaling_client_new (url);
+  tc_signaling_client_set_reconnect_delays (client, 50, 200);
+  auth = password_auth (server->username, server->password);
+  error = connect_with (client, auth);
+  ck_assert_msg (error == NULL, "%s", error ? error->message : "");
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_state), &log);
+
+  tc_test_server_stop (server);
+  wait_state (client, TC_SIGNALING_STATE_RECONNECTING);
+  /* While nothing listens, the client keeps trying. */
+  before = proxy->accepted;
+  t0 = g_get_monotonic_time ();
+  while (proxy->accepted < before + 2 && g_get_monotonic_time () - t0 < 5 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  ck_assert_uint_ge (proxy->accepted, before + 2);
+  ck_assert_int_eq (tc_signaling_client_get_state (client), TC_SIGNALING_STATE_RECONNECTING);
+
+  ck_assert_msg (tc_test_server_start (server, &error), "%s", error ? error->message : "");
+  proxy->target_port = url_port (server->url);
+  wait_state (client, TC_SIGNALING_STATE_CLOSED);
+  close_error = tc_signaling_client_get_close_error (client);
+  ck_assert_ptr_nonnull (close_error);
+  ck_assert_msg (g_error_matches (close_error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_INVALID_TOKEN),
+                 "%s", close_error->message);
+  ck_assert_uint_eq (log.reconnecting, 1);
+  ck_assert_uint_eq (log.connected, 0);
+
+  unref_and_check (client);
+  proxy_free (proxy);
+}
+END_TEST
+
+/* A burst larger than the server's rate limit (burst 100) is paced, not refused:
+ * every message arrives, in order, and no rate-limited error comes back. */
+START_TEST (test_send_pacing)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autofree char *received = NULL;
+  Call call = { 0 };
+  gint64 t0;
+
+  call.server = tc_test_server_new (NULL, &error);
+  ck_assert_msg (call.server != NULL, "%s", error ? error->message : "");
+  call_setup (&call, NULL);
+
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("m%u", i);
+
+      ck_assert (tc_signaling_client_send_chat (call.patient, text, NULL));
+      g_string_append_printf (expected, "%s%s", i ? "," : "", text);
+    }
+  wait_for (call.prac_rec, "chat", "text", "m149", 1);
+  g_print ("signaling-client: 150 chats delivered in %" G_GINT64_FORMAT " ms (paced at 40/s after a burst of 80)\n",
+           (g_get_monotonic_time () - t0) / 1000);
+  received = chat_texts (call.prac_rec);
+  ck_assert_str_eq (received, expected->str);
+  spin (200);
+  ck_assert_uint_eq (count_matching (call.pat_rec, "error", NULL, NULL, NULL), 0);
+
+  call_teardown (&call);
+  tc_test_server_free (call.server);
+}
+END_TEST
+
+/* wss with a throwaway self-signed certificate: refused unless trusted. */
+START_TEST (test_tls)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tc-client-tls-XXXXXX", &error);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(TcTestServer) server = NULL;
+  g_autoptr(JsonObject) auth = NULL;
+  TcSignalingClient *client;
+  int status = -1;
+
+  ck_assert_msg (dir != NULL, "%s", error ? error->message : "");
+  cert = g_build_filename (dir, "cert.pem", NULL);
+  key = g_build_filename (dir, "key.pem", NULL);
+  {
+    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                           "-keyout", key, "-out", cert, NULL };
+
+    ck_assert_msg (g_spawn_sync (NULL, (char **) argv, NULL,
+                                 G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error), "%s", error ? error->message : "");
+    ck_assert (g_spawn_check_wait_status (status, NULL));
+  }
+  {
+    const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    server = tc_test_server_new (args, &error);
+    ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+  }
+  ck_assert (g_str_has_prefix (server->url, "wss://"));
+  auth = password_auth (server->username, server->password);
+
+  /* Not trusted by default. */
+  client = tc_signaling_client_new (server->url);
+  error = connect_with (client, auth);
+  ck_assert_msg (error != NULL && error->domain == G_TLS_ERROR, "%s", error ? error->message : "no error");
+  ck_assert_int_eq (tc_signaling_client_get_state (client), TC_SIGNALING_STATE_DISCONNECTED);
+  g_clear_error (&error);
+
+  /* Trusted: the same client signs in. */
+  ck_assert (tc_signaling_client_trust_certificate_file (client, cert, &error));
+  error = connect_with (client, auth);
+  ck_assert_msg (error == NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (tc_signaling_client_get_state (client), TC_SIGNALING_STATE_CONNECTED);
+  tc_signaling_client_close (client);
+  unref_and_check (client);
+
+  /* Explicit opt-in accepts it too. */
+  client = tc_signaling_client_new (server->url);
+  g_object_set (client, "accept-invalid-cert", TRUE, NULL);
+  error = connect_with (client, auth);
+  ck_assert_msg (error == NULL, "%s", error ? error->message : "");
+  tc_signaling_client_close (client);
+  unref_and_check (client);
+
+  g_clear_pointer (&server, tc_test_server_free);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+END_TEST
+
 static Suite *
 signaling_client_suite (void)
 {
@@ -958,6 +1149,10 @@ signaling_client_suite (void)
   tcase_add_test (tc, test_full_flow);
   tcase_add_test (tc, test_resume_after_cut);
   tcase_add_test (tc, test_resume_refused);
+  tcase_add_test (tc, test_resume_grace_expired);
+  tcase_add_test (tc, test_server_restart);
+  tcase_add_test (tc, test_send_pacing);
+  tcase_add_test (tc, test_tls);
   suite_add_tcase (s, tc);
   return s;
 }
