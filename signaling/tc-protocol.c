@@ -5,6 +5,7 @@
 
 #include "tc-protocol.h"
 
+#include <math.h>
 #include <string.h>
 
 G_DEFINE_QUARK (tc-protocol-error-quark, tc_protocol_error)
@@ -702,77 +703,192 @@ read_u_escape (const char *data,
   return cp;
 }
 
-/* One linear pass over the bytes: bounds the nesting depth so that json-glib's recursive
- * parser never sees deep input, and refuses string escapes json-glib would decode into
- * something that is not a C string of valid UTF-8 (\u0000, lone surrogates). */
+static gboolean
+scan_fail (GError    **error,
+           const char *what)
+{
+  g_set_error_literal (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON, what);
+  return FALSE;
+}
+
+/* Length of the JSON number at data[i..], per RFC 8259; 0 if there is none. */
+static gsize
+scan_number (const char *data,
+             gsize       length,
+             gsize       i)
+{
+  gsize start = i;
+
+  if (i < length && data[i] == '-')
+    i++;
+  if (i >= length || !g_ascii_isdigit (data[i]))
+    return 0;
+  if (data[i] == '0')
+    i++;
+  else
+    while (i < length && g_ascii_isdigit (data[i]))
+      i++;
+  if (i < length && data[i] == '.')
+    {
+      if (++i >= length || !g_ascii_isdigit (data[i]))
+        return 0;
+      while (i < length && g_ascii_isdigit (data[i]))
+        i++;
+    }
+  if (i < length && (data[i] == 'e' || data[i] == 'E'))
+    {
+      if (++i < length && (data[i] == '+' || data[i] == '-'))
+        i++;
+      if (i >= length || !g_ascii_isdigit (data[i]))
+        return 0;
+      while (i < length && g_ascii_isdigit (data[i]))
+        i++;
+    }
+  /* A number runs into the next structural character or whitespace. */
+  if (i < length && (g_ascii_isalnum (data[i]) || data[i] == '.' || data[i] == '-' || data[i] == '+'))
+    return 0;
+  /* json-glib wraps integers that do not fit in 64 bits (2^64 + 1 becomes 1): refuse them. */
+  if (memchr (data + start, '.', i - start) == NULL && memchr (data + start, 'e', i - start) == NULL &&
+      memchr (data + start, 'E', i - start) == NULL)
+    {
+      char digits[24];
+      if (i - start >= sizeof digits)
+        return 0;
+      memcpy (digits, data + start, i - start);
+      digits[i - start] = '\0';
+      if (!g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+        return 0;
+    }
+  return i - start;
+}
+
+/* A strict RFC 8259 lexer in one linear pass, run before json-glib. json-glib 1.6 is
+ * lenient (single-quoted strings, comments, hex numbers, octal and unknown escapes,
+ * raw control characters) and its parser recurses; so only standard tokens reach it,
+ * which guarantees that this scan and json-glib agree on where strings are, that the
+ * nesting depth counted here is the real one, and that every decoded string is
+ * valid UTF-8 without NUL. The grammar itself is left to json-glib. */
 static gboolean
 scan_text (const char *data,
            gsize       length,
            GError    **error)
 {
   guint depth = 0;
-  gboolean in_string = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
 
-      if (in_string)
+      switch (c)
         {
-          if (c == '"')
-            in_string = FALSE;
-          else if (c == '\\')
-            {
-              gint32 cp;
-              if (++i >= length)
-                break;
-              if (data[i] != 'u')
-                continue;
-              cp = read_u_escape (data, length, i + 1);
-              if (cp < 0)
-                goto bad_escape;
-              i += 4;
-              if (cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
-                goto bad_escape;
-              if (cp >= 0xD800 && cp <= 0xDBFF)
-                {
-                  gint32 low;
-                  if (i + 2 >= length || data[i + 1] != '\\' || data[i + 2] != 'u')
-                    goto bad_escape;
-                  low = read_u_escape (data, length, i + 3);
-                  if (low < 0xDC00 || low > 0xDFFF)
-                    goto bad_escape;
-                  i += 6;
-                }
-            }
-          continue;
-        }
+        case ' ': case '\t': case '\n': case '\r': case ':': case ',':
+          break;
 
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
+        case '{': case '[':
           if (++depth > TC_PROTOCOL_MAX_DEPTH)
             {
               g_set_error (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON,
                            "nesting deeper than %d levels", TC_PROTOCOL_MAX_DEPTH);
               return FALSE;
             }
-        }
-      else if (c == '}' || c == ']')
-        {
+          break;
+
+        case '}': case ']':
           if (depth == 0)
-            break;
+            return scan_fail (error, "unbalanced brackets");
           depth--;
+          break;
+
+        case 't': case 'f': case 'n':
+          {
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            gsize n = strlen (word);
+            if (length - i < n || memcmp (data + i, word, n) != 0 ||
+                (i + n < length && g_ascii_isalnum (data[i + n])))
+              return scan_fail (error, "not valid JSON");
+            i += n - 1;
+          }
+          break;
+
+        case '"':
+          for (i++; ; i++)
+            {
+              if (i >= length)
+                return scan_fail (error, "unterminated string");
+              c = data[i];
+              if (c == '"')
+                break;
+              if ((guchar) c < 0x20)
+                return scan_fail (error, "control character in a string");
+              if (c != '\\')
+                continue;
+              if (++i >= length)
+                return scan_fail (error, "unterminated string");
+              if (data[i] == 'u')
+                {
+                  gint32 cp = read_u_escape (data, length, i + 1);
+                  i += 4;
+                  if (cp < 0 || cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+                    return scan_fail (error, "invalid or unsupported \\u escape in a string");
+                  if (cp >= 0xD800 && cp <= 0xDBFF)
+                    {
+                      gint32 low;
+                      if (i + 2 >= length || data[i + 1] != '\\' || data[i + 2] != 'u')
+                        return scan_fail (error, "invalid or unsupported \\u escape in a string");
+                      low = read_u_escape (data, length, i + 3);
+                      if (low < 0xDC00 || low > 0xDFFF)
+                        return scan_fail (error, "invalid or unsupported \\u escape in a string");
+                      i += 6;
+                    }
+                }
+              else if (strchr ("\"\\/bfnrt", data[i]) == NULL || data[i] == '\0')
+                return scan_fail (error, "invalid escape in a string");
+            }
+          break;
+
+        default:
+          {
+            gsize n = scan_number (data, length, i);
+            if (n == 0)
+              return scan_fail (error, "not valid JSON");
+            i += n - 1;
+          }
+          break;
         }
     }
-  /* Unbalanced text is left for json-glib to report. */
   return TRUE;
+}
 
-bad_escape:
-  g_set_error_literal (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON,
-                       "invalid or unsupported \\u escape in a string");
-  return FALSE;
+/* Numbers json-glib turned into infinities (1e999) would serialise as invalid JSON. */
+static gboolean
+all_numbers_finite (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          if (!all_numbers_finite (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!all_numbers_finite (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_DOUBLE || isfinite (json_node_get_double (node));
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
 }
 
 /* ---- public entry points ---------------------------------------------------------- */
@@ -828,6 +944,12 @@ tc_protocol_parse (const char     *data,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON, "not a JSON object");
+      return NULL;
+    }
+  /* Recursion bounded by the depth scan. */
+  if (!all_numbers_finite (root))
+    {
+      g_set_error_literal (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON, "number out of range");
       return NULL;
     }
   object = json_node_get_object (root);

@@ -4,7 +4,7 @@
 
 #include "tc-protocol.h"
 
-/* Messages are written with ' for " to stay readable; none of the values needs a '. */
+/* Messages are written with ' for " to stay readable, and ` for a literal '. */
 #define S TC_DIRECTION_TO_SERVER
 #define C TC_DIRECTION_TO_CLIENT
 #define OK (-1)
@@ -197,6 +197,35 @@ static const Case cases[] = {
   { S, BAD_JSON, "{'type':'ping','x':'\\u12G4'}" },
   { S, BAD_JSON, "{'type':'ping','x':'\\u12" },
   { S, OK, "{'type':'chat','text':'\\ud83d\\ude00 \\u00e9 \\\"q\\\" \\\\'}" },
+  /* json-glib 1.6 accepts these; the protocol does not (strict RFC 8259). */
+  { S, BAD_JSON, "{'type':'ping','x':`[[[[`}" },
+  { S, BAD_JSON, "{'type':'ping',`x`:1}" },
+  { S, BAD_JSON, "{'type':'ping','x':/* ' */ 1}" },
+  { S, BAD_JSON, "{'type':'ping','x':`'`,'y':" "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}" },
+  { S, BAD_JSON, "{'type':'ping','x':/* ' */ 'y', 'z':[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}" },
+  { S, BAD_JSON, "{'type':'ping','x':1} // c" },
+  { S, BAD_JSON, "{'type':'ping','x':0x10}" },
+  { S, BAD_JSON, "{'type':'ping','x':01}" },
+  { S, BAD_JSON, "{'type':'ping','x':.5}" },
+  { S, BAD_JSON, "{'type':'ping','x':1.}" },
+  { S, BAD_JSON, "{'type':'ping','x':1e}" },
+  { S, BAD_JSON, "{'type':'ping','x':+1}" },
+  { S, BAD_JSON, "{'type':'ping','x':1e999}" },
+  { S, BAD_JSON, "{'type':'ping','x':-1E400}" },
+  { S, BAD_JSON, "{'type':'ping','x':123456789012345678901234567890}" },
+  { S, BAD_JSON, "{'type':'ping','x':-9223372036854775809}" },
+  { C, BAD_JSON, "{'type':'waiting','consultation_id':'c','position':18446744073709551617}" },
+  { S, OK, "{'type':'ping','x':-9223372036854775808,'y':9223372036854775807,'z':-0.5e-3,'w':1E+2}" },
+  { S, BAD_JSON, "{'type':'ping','x':'\\220'}" },
+  { S, BAD_JSON, "{'type':'ping','x':'\\x41'}" },
+  { S, BAD_JSON, "{'type':'ping','x':'\\v'}" },
+  { S, BAD_JSON, "{'type':'ping','x':'a\tb'}" },
+  { S, BAD_JSON, "{'type':'ping','x':tru}" },
+  { S, BAD_JSON, "{'type':'ping','x':nulls}" },
+  { S, BAD_JSON, "{'type':'ping','x':True}" },
+  { S, BAD_JSON, "{'type':'ping','x':NaN}" },
+  { S, OK, "{'type':'ping','x':[true,false,null,{}]}" },
+
   { S, OK, "{'type':'ping','x':'}}}]]]{{{[[[ not structure'}" },
   { S, OK, "  {'type':'ping'}  \n" },
 };
@@ -206,8 +235,12 @@ to_json (const char *text)
 {
   char *json = g_strdup (text);
   for (char *p = json; *p; p++)
-    if (*p == '\'')
-      *p = '"';
+    {
+      if (*p == '\'')
+        *p = '"';
+      else if (*p == '`')
+        *p = '\'';
+    }
   return json;
 }
 
