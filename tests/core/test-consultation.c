@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* TcConsultation end to end in one process: a real teleconsult-server on loopback,
+ * a practitioner and a patient each with their own consultation object, test sources,
+ * ICE on 127.0.0.1. */
+#include <check.h>
+#include <stdlib.h>
+
+#include <gst/gst.h>
+
+#include "tc-consultation.h"
+#include "tc-protocol.h"
+#include "tc-test-server.h"
+
+typedef struct {
+  TcConsultation *consultation;
+  gboolean        done;
+  gboolean        ok;
+  GError         *error;
+  int             chats_from_me;
+  int             chats_from_peer;
+  char           *last_chat;
+} Side;
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+wait_until (Predicate predicate,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+side_done (gpointer data)
+{
+  return ((Side *) data)->done;
+}
+
+static void
+on_finished (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Side *side = user_data;
+
+  side->done = TRUE;
+  if (g_async_result_is_tagged (result, tc_consultation_sign_in_async))
+    side->ok = tc_consultation_sign_in_finish (TC_CONSULTATION (source), result, &side->error);
+  else if (g_async_result_is_tagged (result, tc_consultation_join_async))
+    side->ok = tc_consultation_join_finish (TC_CONSULTATION (source), result, &side->error);
+  else if (g_async_result_is_tagged (result, tc_consultation_create_async))
+    side->ok = tc_consultation_create_finish (TC_CONSULTATION (source), result, &side->error);
+  else if (g_async_result_is_tagged (result, tc_consultation_host_lan_async))
+    side->ok = tc_consultation_host_lan_finish (TC_CONSULTATION (source), result, &side->error);
+  else
+    ck_abort_msg ("unexpected async result");
+}
+
+static void
+on_chat (TcConsultation *consultation,
+         const char     *from_name,
+         const char     *text,
+         gint64          ts,
+         gboolean        from_me,
+         Side           *side)
+{
+  ck_assert_int_gt (ts, 0);
+  if (from_me)
+    side->chats_from_me++;
+  else
+    side->chats_from_peer++;
+  g_free (side->last_chat);
+  side->last_chat = g_strdup (text);
+}
+
+static void
+side_init (Side *side)
+{
+  g_autoptr(TcMediaFactory) factory = tc_media_factory_new_with_mode (TC_MEDIA_MODE_TEST);
+
+  memset (side, 0, sizeof *side);
+  side->consultation = tc_consultation_new (factory);
+  tc_consultation_add_local_address (side->consultation, "127.0.0.1");
+  g_signal_connect (side->consultation, "chat-received", G_CALLBACK (on_chat), side);
+}
+
+static void
+side_reset (Side *side)
+{
+  side->done = FALSE;
+  side->ok = FALSE;
+  g_clear_error (&side->error);
+}
+
+static void
+side_clear (Side *side)
+{
+  g_clear_error (&side->error);
+  g_clear_pointer (&side->last_chat, g_free);
+  g_clear_object (&side->consultation);
+}
+
+static TcConsultationState
+state_of (Side *side)
+{
+  return tc_consultation_get_state (side->consultation);
+}
+
+static gboolean
+waiting_room_has_one (gpointer data)
+{
+  return g_list_model_get_n_items (tc_consultation_get_waiting_room (data)) == 1;
+}
+
+typedef struct {
+  Side *a;
+  Side *b;
+} Pair;
+
+static gboolean
+both_connected (gpointer data)
+{
+  Pair *p = data;
+  TcCallSession *ca = tc_consultation_get_call_session (p->a->consultation);
+  TcCallSession *cb = tc_consultation_get_call_session (p->b->consultation);
+
+  return ca != NULL && cb != NULL
+         && tc_call_session_get_state (ca) == TC_CALL_STATE_CONNECTED
+         && tc_call_session_get_state (cb) == TC_CALL_STATE_CONNECTED
+         && tc_consultation_get_verification_code (p->a->consultation) != NULL
+         && tc_consultation_get_verification_code (p->b->consultation) != NULL;
+}
+
+static gboolean
+chats_arrived (gpointer data)
+{
+  Pair *p = data;
+
+  return p->a->chats_from_peer == 1 && p->b->chats_from_me == 1;
+}
+
+static gboolean
+patient_ended (gpointer data)
+{
+  return state_of (data) == TC_CONSULTATION_STATE_ENDED;
+}
+
+static gboolean
+in_call (gpointer data)
+{
+  return state_of (data) == TC_CONSULTATION_STATE_IN_CALL;
+}
+
+/* Signs in (or hosts in LAN mode), creates a consultation, joins it as the patient and
+ * admits: leaves both sides IN_CALL. */
+static void
+start_consultation (Side         *doctor,
+                    Side         *patient,
+                    TcTestServer *srv)
+{
+  if (srv != NULL)
+    tc_consultation_sign_in_async (doctor->consultation, srv->url, srv->username, srv->password,
+                                   NULL, on_finished, doctor);
+  else
+    tc_consultation_host_lan_async (doctor->consultation, "Dr LAN", NULL, on_finished, doctor);
+  ck_assert (wait_until (side_done, doctor, 15000));
+  ck_assert_msg (doctor->ok, "sign in failed: %s", doctor->error ? doctor->error->message : "?");
+  ck_assert_int_eq (state_of (doctor), TC_CONSULTATION_STATE_SIGNED_IN);
+  ck_assert_int_eq (tc_consultation_get_role (doctor->consultation), TC_CONSULTATION_ROLE_PRACTITIONER);
+
+  side_reset (doctor);
+  tc_consultation_create_async (doctor->consultation, "Follow-up", NULL, on_finished, doctor);
+  ck_assert (wait_until (side_done, doctor, 10000));
+  ck_assert_msg (doctor->ok, "create failed: %s", doctor->error ? doctor->error->message : "?");
+  ck_assert (g_str_has_prefix (tc_consultation_get_invitation_url (doctor->consultation), "teleconsult://join?"));
+  ck_assert_int_eq (strlen (tc_consultation_get_invitation_code (doctor->consultation)), 9);
+
+  tc_consultation_join_async (patient->consultation, tc_consultation_get_invitation_url (doctor->consultation),
+                              "Alice Martin", NULL, on_finished, patient);
+  ck_assert (wait_until (side_done, patient, 10000));
+  ck_assert_msg (patient->ok, "join failed: %s", patient->error ? patient->error->message : "?");
+  ck_assert_int_eq (state_of (patient), TC_CONSULTATION_STATE_WAITING);
+
+  ck_assert_msg (wait_until (waiting_room_has_one, doctor->consultation, 10000), "the queue stayed empty");
+  {
+    g_autoptr(TcWaitingEntry) entry = g_list_model_get_item (tc_consultation_get_waiting_room (doctor->consultation), 0);
+
+    ck_assert_str_eq (tc_waiting_entry_get_display_name (entry), "Alice Martin");
+    ck_assert_int_gt (tc_waiting_entry_get_waiting_since (entry), 0);
+    tc_consultation_admit (doctor->consultation, tc_waiting_entry_get_participant_id (entry));
+  }
+
+  ck_assert (wait_until (in_call, patient, 10000));
+  ck_assert (wait_until (in_call, doctor, 10000));
+  ck_assert_str_eq (tc_consultation_get_peer_name (doctor->consultation), "Alice Martin");
+}
+
+START_TEST (test_full_consultation)
+{
+  g_autoptr(GError) error = NULL;
+  TcTestServer *srv = tc_test_server_new (NULL, &error);
+  Side doctor, patient;
+  Pair pair = { &patient, &doctor };
+
+  ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
+  side_init (&doctor);
+  side_init (&patient);
+
+  start_consultation (&doctor, &patient, srv);
+
+  ck_assert_msg (wait_until (both_connected, &pair, 60000), "the call never connected");
+  /* Both people read the same code: no one swapped the DTLS fingerprints. */
+  ck_assert_str_eq (tc_consultation_get_verification_code (doctor.consultation),
+                    tc_consultation_get_verification_code (patient.consultation));
+  ck_assert_int_gt (tc_consultation_get_call_started_at (doctor.consultation), 0);
+
+  ck_assert (tc_consultation_send_chat (patient.consultation, "Bonjour docteur", &error));
+  ck_assert_ptr_null (error);
+  {
+    Pair chat_pair = { &doctor, &patient };
+
+    ck_assert (wait_until (chats_arrived, &chat_pair, 10000));
+  }
+  ck_assert_str_eq (doctor.last_chat, "Bonjour docteur");
+
+  /* An empty message is refused with an error, not sent. */
+  ck_assert (!tc_consultation_send_chat (patient.consultation, "", &error));
+  ck_assert_ptr_nonnull (error);
+  g_clear_error (&error);
+
+  tc_consultation_hang_up (doctor.consultation);
+  ck_assert_int_eq (state_of (&doctor), TC_CONSULTATION_STATE_ENDED);
+  ck_assert_ptr_null (tc_consultation_get_call_session (doctor.consultation));
+  ck_assert_msg (wait_until (patient_ended, &patient, 10000), "the patient never learnt the end");
+  ck_assert_ptr_null (tc_consultation_get_call_session (patient.consultation));
+
+  side_clear (&doctor);
+  side_clear (&patient);
+  tc_test_server_free (srv);
+}
+END_TEST
+
+START_TEST (test_bad_invitations)
+{
+  g_autoptr(GError) error = NULL;
+  TcTestServer *srv = tc_test_server_new (NULL, &error);
+  g_autofree char *unknown = NULL;
+  g_autofree char *escaped = NULL;
+  Side patient;
+
+  ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
+  side_init (&patient);
+
+  tc_consultation_join_async (patient.consultation, "https://example.org/not-an-invitation", "Bob",
+                              NULL, on_finished, &patient);
+  ck_assert (wait_until (side_done, &patient, 5000));
+  ck_assert (!patient.ok);
+  ck_assert (g_error_matches (patient.error, TC_CONSULTATION_ERROR, TC_CONSULTATION_ERROR_BAD_INVITATION));
+  side_clear (&patient);
+
+  /* Well formed, but no such invitation: the server says so. */
+  side_init (&patient);
+  escaped = g_uri_escape_string (srv->url, NULL, FALSE);
+  unknown = g_strdup_printf ("teleconsult://join?server=%s&token=%s", escaped,
+                             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  tc_consultation_join_async (patient.consultation, unknown, "Bob", NULL, on_finished, &patient);
+  ck_assert (wait_until (side_done, &patient, 10000));
+  ck_assert (!patient.ok);
+  ck_assert_msg (g_error_matches (patient.error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_INVALID_TOKEN),
+                 "unexpected error: %s", patient.error->message);
+  side_clear (&patient);
+
+  tc_test_server_free (srv);
+}
+END_TEST
+
+START_TEST (test_wrong_password)
+{
+  g_autoptr(GError) error = NULL;
+  TcTestServer *srv = tc_test_server_new (NULL, &error);
+  Side doctor;
+
+  ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
+  side_init (&doctor);
+  tc_consultation_sign_in_async (doctor.consultation, srv->url, srv->username, "not the password",
+                                 NULL, on_finished, &doctor);
+  ck_assert (wait_until (side_done, &doctor, 15000));
+  ck_assert (!doctor.ok);
+  ck_assert (g_error_matches (doctor.error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_CREDENTIALS));
+  side_clear (&doctor);
+  tc_test_server_free (srv);
+}
+END_TEST
+
+/* LAN mode: the practitioner's consultation hosts the embedded server itself. */
+START_TEST (test_lan_mode)
+{
+  g_autofree char *data_home = g_dir_make_tmp ("tc-lan-XXXXXX", NULL);
+  Side doctor, patient;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  side_init (&doctor);
+  side_init (&patient);
+
+  start_consultation (&doctor, &patient, NULL);
+  ck_assert (g_str_has_prefix (tc_consultation_get_invitation_url (doctor.consultation),
+                               "teleconsult://join?server=ws%3A%2F%2F127.0.0.1%3A"));
+
+  tc_consultation_hang_up (doctor.consultation);
+  ck_assert_msg (wait_until (patient_ended, &patient, 10000), "the patient never learnt the end");
+
+  side_clear (&patient);
+  side_clear (&doctor);
+}
+END_TEST
+
+int
+main (int    argc,
+      char **argv)
+{
+  Suite *s = suite_create ("consultation");
+  TCase *tc = tcase_create ("loopback");
+  SRunner *sr;
+  int failed;
+
+  gst_init (&argc, &argv);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_full_consultation);
+  tcase_add_test (tc, test_bad_invitations);
+  tcase_add_test (tc, test_wrong_password);
+  tcase_add_test (tc, test_lan_mode);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_run_all (sr, CK_ENV);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
