@@ -401,6 +401,13 @@ tc_fhir_observation_from_reading (const TcReading *reading,
         json_array_add_object_element (notes, note);
       }
 
+  if (reading->manual_entry)
+    {
+      JsonObject *note = json_object_new ();
+      add_code_extension (exts, "entry-method", "manual");
+      json_object_set_string_member (note, "text", "Entered by hand, not read from a device");
+      json_array_add_object_element (notes, note);
+    }
   if (reading->user_id >= 0)
     add_int_extension (exts, "user-id", reading->user_id);
   if (reading->sequence_number >= 0)
@@ -739,7 +746,17 @@ parse_extensions (JsonObject *obs, TcReading *reading, gboolean *from_reception,
         continue;   /* someone else's extension */
       name = url + base_len;
 
-      if (strcmp (name, "device-status") == 0 || strcmp (name, "timestamp-source") == 0)
+      if (strcmp (name, "entry-method") == 0)
+        {
+          const char *code = tc_json_get_string (e, "valueCode", MAX_STRING, TRUE, &local);
+          if (local)
+            {
+              g_propagate_error (error, local);
+              return FALSE;
+            }
+          reading->manual_entry = strcmp (code, "manual") == 0;
+        }
+      else if (strcmp (name, "device-status") == 0 || strcmp (name, "timestamp-source") == 0)
         {
           const char *code = tc_json_get_string (e, "valueCode", MAX_STRING, TRUE, &local);
           if (local)

@@ -139,6 +139,7 @@ struct _TcReading {
   GDateTime         *timestamp;     /* NULL when the device gave no time or an unknown date */
   guint64            status;        /* TC_READING_STATUS_* */
   gboolean           preliminary;   /* intermediate values (cuff pressure) */
+  gboolean           manual_entry;  /* typed in by a person, not read from a device */
 
   /* kind-specific details */
   int                user_id;           /* -1 absent; 255 = unknown user */
