@@ -475,9 +475,10 @@ handle_message (TcSignalingClient *self,
           g_debug ("dropping %s seq %" G_GINT64_FORMAT ": already delivered", type_str, seq);
           return;
         }
+      /* The server does not replay pong and error, so a gap after a resume is normal. */
       if (self->last_seq > 0 && seq != self->last_seq + 1)
-        g_message ("server messages %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " were lost",
-                   self->last_seq + 1, seq - 1);
+        g_debug ("server messages %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " were not delivered",
+                 self->last_seq + 1, seq - 1);
       self->last_seq = seq;
     }
 

@@ -52,7 +52,8 @@ void          tc_signaling_client_set_ping_interval      (TcSignalingClient *sel
 /* Opens the WebSocket, sends hello with @auth (the hello.auth object: password,
  * invitation or kiosk) and completes when welcome arrives. The client does not keep
  * @auth. Fails with the server's error as TC_PROTOCOL_ERROR + code (e.g.
- * TC_PROTOCOL_ERROR_BAD_CREDENTIALS), a G_IO_ERROR for transport and TLS problems,
+ * TC_PROTOCOL_ERROR_BAD_CREDENTIALS), a G_IO_ERROR for transport problems, a G_TLS_ERROR
+ * (e.g. G_TLS_ERROR_BAD_CERTIFICATE) for an untrusted certificate,
  * or G_IO_ERROR_CANCELLED. On failure the state returns to DISCONNECTED and
  * connect may be tried again. Only valid in state DISCONNECTED. */
 void      tc_signaling_client_connect_async  (TcSignalingClient   *self,

@@ -6,7 +6,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tc-protocol.h"
 #include "tc-signaling-client.h"
@@ -1134,26 +1136,119 @@ START_TEST (test_tls)
 }
 END_TEST
 
+static gboolean
+rtt_known (gpointer data)
+{
+  return tc_signaling_client_get_rtt (data) >= 0;
+}
+
+/* A server that stops answering (SIGSTOP: the TCP connection stays up) is
+ * noticed by the application pings, and the session resumes once it answers. */
+START_TEST (test_silent_server)
+{
+  g_autoptr(GError) error = NULL;
+  Call call = { 0 };
+  StateLog log = { 0 };
+  const char *patient_id;
+
+  call.server = tc_test_server_new (NULL, &error);
+  ck_assert_msg (call.server != NULL, "%s", error ? error->message : "");
+  call_setup (&call, NULL);
+  patient_id = tc_signaling_client_get_participant_id (call.patient);
+  tc_signaling_client_set_ping_interval (call.patient, 200);
+  tc_signaling_client_set_reconnect_delays (call.patient, 50, 200);
+  g_signal_connect (call.patient, "notify::state", G_CALLBACK (on_state), &log);
+
+  g_subprocess_send_signal (call.server->process, SIGSTOP);
+  wait_state (call.patient, TC_SIGNALING_STATE_RECONNECTING);
+  ck_assert (tc_signaling_client_send_chat (call.patient, "still there?", NULL));
+  spin (300);
+  g_subprocess_send_signal (call.server->process, SIGCONT);
+
+  wait_state (call.patient, TC_SIGNALING_STATE_CONNECTED);
+  ck_assert_str_eq (tc_signaling_client_get_participant_id (call.patient), patient_id);
+  ck_assert_uint_eq (log.reconnecting, 1);
+  wait_for (call.prac_rec, "chat", "text", "still there?", 1);
+  wait_for (call.pat_rec, "chat", "text", "still there?", 1);
+  ck_assert (run_until (rtt_known, call.patient, 2000));
+  spin (300);
+  ck_assert_uint_eq (count_matching (call.pat_rec, "chat", NULL, NULL, NULL), 1);
+  assert_seqs_increase (call.pat_rec);
+
+  call_teardown (&call);
+  tc_test_server_free (call.server);
+}
+END_TEST
+
+/* Cancelling or closing during the WebSocket handshake ends the attempt at once. */
+START_TEST (test_cancel_connect)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(JsonObject) auth = password_auth ("someone", "secret");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *url = NULL;
+  TcSignalingClient *client;
+  Result res = { 0 };
+  guint16 port;
+
+  /* Listens, never answers: the handshake hangs. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  ck_assert_msg (port != 0, "%s", error ? error->message : "");
+  url = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  client = tc_signaling_client_new (url);
+
+  tc_signaling_client_connect_async (client, auth, cancellable, on_connected, &res);
+  ck_assert_int_eq (tc_signaling_client_get_state (client), TC_SIGNALING_STATE_CONNECTING);
+  spin (100);
+  g_cancellable_cancel (cancellable);
+  ck_assert (run_until (is_true, &res.done, 2000));
+  ck_assert_msg (g_error_matches (res.error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "%s",
+                 res.error ? res.error->message : "no error");
+  ck_assert_int_eq (tc_signaling_client_get_state (client), TC_SIGNALING_STATE_DISCONNECTED);
+  g_clear_error (&res.error);
+
+  res.done = FALSE;
+  tc_signaling_client_connect_async (client, auth, NULL, on_connected, &res);
+  spin (100);
+  tc_signaling_client_close (client);
+  ck_assert (run_until (is_true, &res.done, 2000));
+  ck_assert (g_error_matches (res.error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  ck_assert_int_eq (tc_signaling_client_get_state (client), TC_SIGNALING_STATE_CLOSED);
+  g_clear_error (&res.error);
+
+  unref_and_check (client);
+}
+END_TEST
+
+/* One case per test, so that CK_RUN_CASE=<name> runs one alone. */
+#define ADD_CASE(suite, fn)                           \
+  G_STMT_START {                                      \
+    TCase *tc = tcase_create (#fn + strlen ("test_")); \
+    tcase_set_timeout (tc, 60);                       \
+    tcase_add_test (tc, fn);                          \
+    suite_add_tcase (suite, tc);                      \
+  } G_STMT_END
+
 static Suite *
 signaling_client_suite (void)
 {
   Suite *s = suite_create ("signaling-client");
-  TCase *tc = tcase_create ("client");
 
-  tcase_set_timeout (tc, 60);
-  tcase_add_test (tc, test_transport_errors);
-  tcase_add_test (tc, test_bad_credentials);
-  tcase_add_test (tc, test_invalid_invitation);
-  tcase_add_test (tc, test_ended_invitation);
-  tcase_add_test (tc, test_requests);
-  tcase_add_test (tc, test_full_flow);
-  tcase_add_test (tc, test_resume_after_cut);
-  tcase_add_test (tc, test_resume_refused);
-  tcase_add_test (tc, test_resume_grace_expired);
-  tcase_add_test (tc, test_server_restart);
-  tcase_add_test (tc, test_send_pacing);
-  tcase_add_test (tc, test_tls);
-  suite_add_tcase (s, tc);
+  ADD_CASE (s, test_transport_errors);
+  ADD_CASE (s, test_bad_credentials);
+  ADD_CASE (s, test_invalid_invitation);
+  ADD_CASE (s, test_ended_invitation);
+  ADD_CASE (s, test_requests);
+  ADD_CASE (s, test_full_flow);
+  ADD_CASE (s, test_resume_after_cut);
+  ADD_CASE (s, test_resume_refused);
+  ADD_CASE (s, test_resume_grace_expired);
+  ADD_CASE (s, test_server_restart);
+  ADD_CASE (s, test_send_pacing);
+  ADD_CASE (s, test_tls);
+  ADD_CASE (s, test_silent_server);
+  ADD_CASE (s, test_cancel_connect);
   return s;
 }
 
