@@ -706,7 +706,10 @@ START_TEST (test_resume_after_cut)
 
   /* The network returns: the same participant resumes and everything arrives once, in order. */
   proxy->refusing = FALSE;
+  t0 = g_get_monotonic_time ();
   wait_state (call.patient, TC_SIGNALING_STATE_CONNECTED);
+  g_print ("signaling-client: resumed %" G_GINT64_FORMAT " ms after the network returned (backoff 50-400 ms)\n",
+           (g_get_monotonic_time () - t0) / 1000);
   ck_assert_str_eq (tc_signaling_client_get_participant_id (call.patient), patient_id);
   ck_assert_uint_eq (log.reconnecting, 1);
   ck_assert_uint_eq (log.connected, 1);
@@ -904,6 +907,8 @@ START_TEST (test_requests)
       g_main_context_iteration (NULL, TRUE);
   }
   ck_assert_int_ge (tc_signaling_client_get_rtt (practitioner), 0);
+  g_print ("signaling-client: application ping round trip %d ms on loopback\n",
+           tc_signaling_client_get_rtt (practitioner));
 
   g_clear_pointer (&invite.reply, json_object_unref);
   g_clear_pointer (&list.reply, json_object_unref);
