@@ -8,6 +8,7 @@
 
 #include "tc-call-session.h"
 #include "tc-media-factory.h"
+#include "tc-reading.h"
 #include "tc-waiting-entry.h"
 
 G_BEGIN_DECLS
@@ -94,6 +95,15 @@ gboolean            tc_consultation_send_chat           (TcConsultation      *se
                                                          const char          *text,
                                                          GError             **error);
 
+/* Patient or kiosk: a device reading for the practitioner. It is stored durably first
+ * and sent over the call's data channel until the practitioner acknowledges it: it
+ * survives a network cut, a rebuilt call and a crash of this application. */
+gboolean            tc_consultation_submit_reading      (TcConsultation   *self,
+                                                         const TcReading  *reading,
+                                                         GError          **error);
+/* Readings stored but not yet acknowledged. */
+guint               tc_consultation_get_pending_readings (TcConsultation *self);
+
 /* Transport settings applied to every call session this consultation builds. */
 void                tc_consultation_set_relay_only      (TcConsultation *self,
                                                          gboolean        relay_only);
@@ -119,6 +129,7 @@ TcMediaFactory     *tc_consultation_get_media_factory   (TcConsultation *self);
 /* Signals:
  *   "chat-received" (const char *from_name, const char *text, gint64 server_ts_ms, gboolean from_me)
  *   "failed"        (const GError *error)   — also sets state FAILED; the UI shows error->message
- *   "call-session-changed" ()               — also notify::call-session */
+ *   "call-session-changed" ()               — also notify::call-session
+ *   "reading-received" (TcReading *reading) — practitioner: once per reading */
 
 G_END_DECLS

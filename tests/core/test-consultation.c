@@ -19,6 +19,7 @@ typedef struct {
   int             chats_from_me;
   int             chats_from_peer;
   char           *last_chat;
+  GPtrArray      *readings;   /* ids received, in order */
 } Side;
 
 typedef gboolean (*Predicate) (gpointer data);
@@ -84,6 +85,14 @@ on_chat (TcConsultation *consultation,
 }
 
 static void
+on_reading (TcConsultation *consultation,
+            TcReading      *reading,
+            Side           *side)
+{
+  g_ptr_array_add (side->readings, g_strdup (reading->id));
+}
+
+static void
 side_init (Side *side)
 {
   g_autoptr(TcMediaFactory) factory = tc_media_factory_new_with_mode (TC_MEDIA_MODE_TEST);
@@ -92,6 +101,8 @@ side_init (Side *side)
   side->consultation = tc_consultation_new (factory);
   tc_consultation_add_local_address (side->consultation, "127.0.0.1");
   g_signal_connect (side->consultation, "chat-received", G_CALLBACK (on_chat), side);
+  side->readings = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (side->consultation, "reading-received", G_CALLBACK (on_reading), side);
 }
 
 static void
@@ -107,6 +118,7 @@ side_clear (Side *side)
 {
   g_clear_error (&side->error);
   g_clear_pointer (&side->last_chat, g_free);
+  g_clear_pointer (&side->readings, g_ptr_array_unref);
   g_clear_object (&side->consultation);
 }
 
@@ -302,6 +314,121 @@ START_TEST (test_wrong_password)
 }
 END_TEST
 
+static TcReading *
+blood_pressure (double systolic,
+                double diastolic)
+{
+  TcReading *reading = tc_reading_new (TC_READING_KIND_BLOOD_PRESSURE);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  tc_reading_add_component (reading, TC_COMPONENT_SYSTOLIC, TC_VALUE_PRESENT, systolic, 0, "mm[Hg]");
+  tc_reading_add_component (reading, TC_COMPONENT_DIASTOLIC, TC_VALUE_PRESENT, diastolic, 0, "mm[Hg]");
+  tc_reading_set_timestamp (reading, now);
+  return reading;
+}
+
+typedef struct {
+  Side *receiver;
+  guint n;
+} Count;
+
+static gboolean
+readings_arrived (gpointer data)
+{
+  Count *c = data;
+
+  return c->receiver->readings->len >= c->n;
+}
+
+static gboolean
+all_acknowledged (gpointer data)
+{
+  return tc_consultation_get_pending_readings (data) == 0;
+}
+
+/* Readings taken in the waiting room wait; once the call is up every one arrives,
+ * exactly once and in order, and the patient's queue empties as acks come back. */
+START_TEST (test_readings_delivery)
+{
+  g_autofree char *data_home = g_dir_make_tmp ("tc-readings-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  TcTestServer *srv;
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+  Side doctor, patient;
+  Pair pair = { &patient, &doctor };
+  Count count = { &doctor, 6 };
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  srv = tc_test_server_new (NULL, &error);
+  ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
+  side_init (&doctor);
+  side_init (&patient);
+
+  /* Before joining there is nowhere to keep them: a clear error, nothing half done. */
+  {
+    g_autoptr(TcReading) early = blood_pressure (120, 80);
+
+    ck_assert (!tc_consultation_submit_reading (patient.consultation, early, &error));
+    ck_assert (g_error_matches (error, TC_CONSULTATION_ERROR, TC_CONSULTATION_ERROR_WRONG_STATE));
+    g_clear_error (&error);
+  }
+
+  /* Start, but submit three readings while the patient still waits. */
+  tc_consultation_sign_in_async (doctor.consultation, srv->url, srv->username, srv->password,
+                                 NULL, on_finished, &doctor);
+  ck_assert (wait_until (side_done, &doctor, 15000) && doctor.ok);
+  side_reset (&doctor);
+  tc_consultation_create_async (doctor.consultation, NULL, NULL, on_finished, &doctor);
+  ck_assert (wait_until (side_done, &doctor, 10000) && doctor.ok);
+  tc_consultation_join_async (patient.consultation, tc_consultation_get_invitation_url (doctor.consultation),
+                              "Alice", NULL, on_finished, &patient);
+  ck_assert (wait_until (side_done, &patient, 10000) && patient.ok);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(TcReading) r = blood_pressure (110 + i, 70 + i);
+
+      ck_assert (tc_consultation_submit_reading (patient.consultation, r, &error));
+      g_ptr_array_add (sent, g_strdup (r->id));
+    }
+  ck_assert_uint_eq (tc_consultation_get_pending_readings (patient.consultation), 3);
+
+  ck_assert (wait_until (waiting_room_has_one, doctor.consultation, 10000));
+  {
+    g_autoptr(TcWaitingEntry) entry = g_list_model_get_item (tc_consultation_get_waiting_room (doctor.consultation), 0);
+
+    tc_consultation_admit (doctor.consultation, tc_waiting_entry_get_participant_id (entry));
+  }
+  ck_assert_msg (wait_until (both_connected, &pair, 60000), "the call never connected");
+
+  for (int i = 3; i < 6; i++)
+    {
+      g_autoptr(TcReading) r = blood_pressure (110 + i, 70 + i);
+
+      ck_assert (tc_consultation_submit_reading (patient.consultation, r, &error));
+      g_ptr_array_add (sent, g_strdup (r->id));
+    }
+
+  ck_assert_msg (wait_until (readings_arrived, &count, 20000), "only %u readings arrived", doctor.readings->len);
+  ck_assert_msg (wait_until (all_acknowledged, patient.consultation, 20000), "acks did not come back");
+  /* Give a duplicate the time to show up, then check: exactly once, in order. */
+  {
+    gint64 until = g_get_monotonic_time () + 500 * 1000;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  ck_assert_uint_eq (doctor.readings->len, sent->len);
+  for (guint i = 0; i < sent->len; i++)
+    ck_assert_str_eq (g_ptr_array_index (doctor.readings, i), g_ptr_array_index (sent, i));
+
+  tc_consultation_hang_up (doctor.consultation);
+  side_clear (&doctor);
+  side_clear (&patient);
+  tc_test_server_free (srv);
+}
+END_TEST
+
 /* LAN mode: the practitioner's consultation hosts the embedded server itself. */
 START_TEST (test_lan_mode)
 {
@@ -339,6 +466,7 @@ main (int    argc,
   tcase_add_test (tc, test_bad_invitations);
   tcase_add_test (tc, test_wrong_password);
   tcase_add_test (tc, test_lan_mode);
+  tcase_add_test (tc, test_readings_delivery);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_ENV);
