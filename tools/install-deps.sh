@@ -13,7 +13,7 @@ PACKAGES=(
   gstreamer1.0-tools libnice-dev
   libgtk-4-dev libadwaita-1-dev libqrencode-dev
   # test and diagnostics tools
-  coturn python3-dbusmock python3-websockets python3-gi xvfb xauth iproute2 iputils-ping tcpdump nftables
+  coturn python3-yaml python3-dbusmock python3-websockets python3-gi xvfb xauth iproute2 iputils-ping tcpdump nftables
   desktop-file-utils appstream openssl dbus dbus-x11 bluez
 )
 
