@@ -21,13 +21,16 @@
 #define MAX_QUEUED             1024
 
 typedef struct {
-  GTask *task;
-  guint  timeout_id;
+  GTask   *task;
+  GSource *timeout;
 } Request;
 
 struct _TcSignalingClient
 {
   GObject parent_instance;
+
+  /* Every source and callback runs here: the thread-default context at creation. */
+  GMainContext     *context;
 
   char             *url;
   GTlsDatabase     *tls_database;
@@ -51,27 +54,27 @@ struct _TcSignalingClient
    * attempts that were abandoned. */
   guint             attempt_serial;
   GCancellable     *attempt_cancellable;
-  guint             attempt_timeout_id;
+  GSource          *attempt_timeout;
   char             *pending_hello;     /* serialized hello, wiped after sending */
   SoupWebsocketConnection *conn;
   gboolean          welcomed;          /* welcome arrived on conn */
 
   GTask            *connect_task;
   gulong            connect_cancel_id;
-  guint             connect_cancel_idle_id;
+  GSource          *connect_cancel_idle;
 
-  guint             reconnect_id;
+  GSource          *reconnect_source;
   guint             reconnect_attempt;
 
   GQueue            outgoing;          /* serialized messages, oldest first */
   double            tokens;
   gint64            tokens_updated_us;
-  guint             flush_id;
+  GSource          *flush_source;
 
   GHashTable       *requests;          /* rid → Request */
   guint64           next_rid;
 
-  guint             ping_id;
+  GSource          *ping_source;
   gint64            ping_sent_us;      /* 0 when no ping is outstanding */
   char             *ping_rid;
   gint64            last_rx_us;
@@ -122,12 +125,35 @@ static void flush_queue        (TcSignalingClient *self);
 
 /* ---------------------------------------------------------------- helpers */
 
+/* A timeout (or an idle when @ms is 0) on our context; the caller owns the returned ref. */
+static GSource *
+schedule (TcSignalingClient *self,
+          guint              ms,
+          GSourceFunc        func,
+          gpointer           data)
+{
+  GSource *source = ms == 0 ? g_idle_source_new () : g_timeout_source_new (ms);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, self->context);
+  return source;
+}
+
+static void
+unschedule (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
 static void
 request_free (gpointer data)
 {
   Request *request = data;
 
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  unschedule (&request->timeout);
   g_clear_object (&request->task);
   g_free (request);
 }
@@ -251,7 +277,7 @@ clear_attempt (TcSignalingClient *self)
   if (self->attempt_cancellable != NULL)
     g_cancellable_cancel (self->attempt_cancellable);
   g_clear_object (&self->attempt_cancellable);
-  g_clear_handle_id (&self->attempt_timeout_id, g_source_remove);
+  unschedule (&self->attempt_timeout);
   wipe_string (&self->pending_hello);
 }
 
@@ -279,7 +305,7 @@ clear_queue (TcSignalingClient *self)
   if (self->outgoing.length > 0)
     g_debug ("dropping %u queued messages", self->outgoing.length);
   g_queue_clear_full (&self->outgoing, g_free);
-  g_clear_handle_id (&self->flush_id, g_source_remove);
+  unschedule (&self->flush_source);
 }
 
 static void
@@ -296,7 +322,7 @@ finish_connect (TcSignalingClient *self,
   if (self->connect_cancel_id != 0)
     g_cancellable_disconnect (g_task_get_cancellable (task), self->connect_cancel_id);
   self->connect_cancel_id = 0;
-  g_clear_handle_id (&self->connect_cancel_idle_id, g_source_remove);
+  unschedule (&self->connect_cancel_idle);
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -359,7 +385,7 @@ on_attempt_timeout (gpointer user_data)
 {
   TcSignalingClient *self = user_data;
 
-  self->attempt_timeout_id = 0;
+  g_clear_pointer (&self->attempt_timeout, g_source_unref);
   attempt_failed (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                      "The server did not answer within %d seconds",
                                      ATTEMPT_TIMEOUT_S));
@@ -388,7 +414,7 @@ on_ping_tick (gpointer user_data)
     {
       g_message ("no answer from the server for %" G_GINT64_FORMAT " ms; reconnecting",
                  silent_us / 1000);
-      self->ping_id = 0;
+      g_clear_pointer (&self->ping_source, g_source_unref);
       connection_dropped (self, 0);
       return G_SOURCE_REMOVE;
     }
@@ -429,8 +455,8 @@ handle_welcome (TcSignalingClient *self,
 
   g_debug ("%s as participant %s (role %s)", resumed ? "resumed" : "signed in", self->participant_id, self->role);
 
-  if (self->ping_interval_ms > 0 && self->ping_id == 0)
-    self->ping_id = g_timeout_add (self->ping_interval_ms, on_ping_tick, self);
+  if (self->ping_interval_ms > 0 && self->ping_source == NULL)
+    self->ping_source = schedule (self, self->ping_interval_ms, on_ping_tick, self);
 
   flush_queue (self);
   finish_connect (self, NULL);
@@ -632,7 +658,10 @@ ensure_session (TcSignalingClient *self)
 {
   if (self->session != NULL)
     return;
+  /* A session belongs to the thread-default context it was made in. */
+  g_main_context_push_thread_default (self->context);
   self->session = soup_session_new_with_options ("user-agent", "teleconsult/" PACKAGE_VERSION, NULL);
+  g_main_context_pop_thread_default (self->context);
   if (self->tls_database != NULL)
     soup_session_set_tls_database (self->session, self->tls_database);
 }
@@ -678,14 +707,17 @@ start_attempt (TcSignalingClient *self,
     g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
 
   self->attempt_cancellable = g_cancellable_new ();
-  self->attempt_timeout_id = g_timeout_add_seconds (ATTEMPT_TIMEOUT_S, on_attempt_timeout, self);
+  self->attempt_timeout = schedule (self, ATTEMPT_TIMEOUT_S * 1000, on_attempt_timeout, self);
 
   data = g_new0 (AttemptData, 1);
   data->self = g_object_ref (self);
   data->serial = self->attempt_serial;
+  /* The connection and its callbacks belong to our context. */
+  g_main_context_push_thread_default (self->context);
   soup_session_websocket_connect_async (self->session, msg, NULL, (char **) protocols,
                                         G_PRIORITY_DEFAULT, self->attempt_cancellable,
                                         on_websocket_connected, data);
+  g_main_context_pop_thread_default (self->context);
 }
 
 static gboolean
@@ -695,7 +727,7 @@ on_reconnect_timeout (gpointer user_data)
   g_autoptr(JsonObject) hello = tc_protocol_message_new (TC_MESSAGE_HELLO);
   g_autoptr(JsonObject) auth = json_object_new ();
 
-  self->reconnect_id = 0;
+  g_clear_pointer (&self->reconnect_source, g_source_unref);
   json_object_set_string_member (auth, "method", "resume");
   json_object_set_string_member (auth, "token", self->resume_token);
   json_object_set_int_member (auth, "last_seq", self->last_seq);
@@ -726,8 +758,8 @@ schedule_reconnect (TcSignalingClient *self)
   delay = delay / 2 + (guint64) g_rand_int_range (self->rand, 0, (gint32) (delay / 2) + 1);
   self->reconnect_attempt++;
 
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
-  self->reconnect_id = g_timeout_add ((guint) delay, on_reconnect_timeout, self);
+  unschedule (&self->reconnect_source);
+  self->reconnect_source = schedule (self, (guint) MAX (delay, 1), on_reconnect_timeout, self);
 }
 
 /* A welcomed connection ended without our asking. */
@@ -735,8 +767,8 @@ static void
 connection_dropped (TcSignalingClient *self,
                     gushort            close_code)
 {
-  g_clear_handle_id (&self->ping_id, g_source_remove);
-  g_clear_handle_id (&self->flush_id, g_source_remove);
+  unschedule (&self->ping_source);
+  unschedule (&self->flush_source);
   retire_connection (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
 
   if (self->state != TC_SIGNALING_STATE_CONNECTED)
@@ -770,8 +802,8 @@ go_closed (TcSignalingClient *self,
   hold = g_object_ref (self);
 
   clear_attempt (self);
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
-  g_clear_handle_id (&self->ping_id, g_source_remove);
+  unschedule (&self->reconnect_source);
+  unschedule (&self->ping_source);
   retire_connection (self, SOUP_WEBSOCKET_CLOSE_NORMAL);
   clear_queue (self);
   wipe_string (&self->resume_token);
@@ -800,7 +832,7 @@ on_flush_timeout (gpointer user_data)
 {
   TcSignalingClient *self = user_data;
 
-  self->flush_id = 0;
+  g_clear_pointer (&self->flush_source, g_source_unref);
   flush_queue (self);
   return G_SOURCE_REMOVE;
 }
@@ -826,11 +858,11 @@ flush_queue (TcSignalingClient *self)
       self->tokens -= 1.0;
     }
 
-  if (self->outgoing.length > 0 && self->flush_id == 0)
+  if (self->outgoing.length > 0 && self->flush_source == NULL)
     {
       guint wait_ms = (guint) ((1.0 - self->tokens) * 1000.0 / SEND_RATE_PER_S) + 1;
 
-      self->flush_id = g_timeout_add (wait_ms, on_flush_timeout, self);
+      self->flush_source = schedule (self, wait_ms, on_flush_timeout, self);
     }
 }
 
@@ -910,9 +942,9 @@ tc_signaling_client_dispose (GObject *object)
   clear_attempt (self);
   /* Without close() the server keeps our place for its grace period. */
   retire_connection (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
-  g_clear_handle_id (&self->ping_id, g_source_remove);
-  g_clear_handle_id (&self->connect_cancel_idle_id, g_source_remove);
+  unschedule (&self->reconnect_source);
+  unschedule (&self->ping_source);
+  unschedule (&self->connect_cancel_idle);
   clear_queue (self);
   g_clear_object (&self->session);
 
@@ -937,6 +969,7 @@ tc_signaling_client_finalize (GObject *object)
   g_free (self->ping_rid);
   g_clear_error (&self->close_error);
   g_rand_free (self->rand);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (tc_signaling_client_parent_class)->finalize (object);
 }
@@ -1007,6 +1040,7 @@ tc_signaling_client_init (TcSignalingClient *self)
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, request_free);
   g_queue_init (&self->outgoing);
   self->rand = g_rand_new ();
+  self->context = g_main_context_ref_thread_default ();
 }
 
 /* ------------------------------------------------------------ public API */
@@ -1090,9 +1124,9 @@ tc_signaling_client_set_ping_interval (TcSignalingClient *self,
   g_return_if_fail (TC_IS_SIGNALING_CLIENT (self));
 
   self->ping_interval_ms = interval_ms;
-  g_clear_handle_id (&self->ping_id, g_source_remove);
+  unschedule (&self->ping_source);
   if (interval_ms > 0 && self->state == TC_SIGNALING_STATE_CONNECTED)
-    self->ping_id = g_timeout_add (interval_ms, on_ping_tick, self);
+    self->ping_source = schedule (self, interval_ms, on_ping_tick, self);
 }
 
 static gboolean
@@ -1100,7 +1134,7 @@ on_connect_cancel_idle (gpointer user_data)
 {
   TcSignalingClient *self = user_data;
 
-  self->connect_cancel_idle_id = 0;
+  g_clear_pointer (&self->connect_cancel_idle, g_source_unref);
   if (self->state == TC_SIGNALING_STATE_CONNECTING)
     attempt_failed (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
   return G_SOURCE_REMOVE;
@@ -1113,8 +1147,8 @@ on_connect_cancelled (GCancellable *cancellable,
   TcSignalingClient *self = user_data;
 
   /* Not from inside this handler: finishing disconnects it, which would deadlock. */
-  if (self->connect_cancel_idle_id == 0)
-    self->connect_cancel_idle_id = g_idle_add (on_connect_cancel_idle, self);
+  if (self->connect_cancel_idle == NULL)
+    self->connect_cancel_idle = schedule (self, 0, on_connect_cancel_idle, self);
 }
 
 void
@@ -1378,7 +1412,7 @@ on_request_timeout (gpointer user_data)
   const char *rid = g_task_get_task_data (request->task);
   gpointer key = NULL;
 
-  request->timeout_id = 0;
+  g_clear_pointer (&request->timeout, g_source_unref);
   if (g_hash_table_steal_extended (self->requests, rid, &key, NULL))
     {
       g_task_return_new_error (request->task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -1419,7 +1453,7 @@ start_request (TcSignalingClient *self,
 
   request = g_new0 (Request, 1);
   request->task = g_object_ref (task);
-  request->timeout_id = g_timeout_add_seconds (REQUEST_TIMEOUT_S, on_request_timeout, request);
+  request->timeout = schedule (self, REQUEST_TIMEOUT_S * 1000, on_request_timeout, request);
   g_hash_table_insert (self->requests, rid, request);
 }
 

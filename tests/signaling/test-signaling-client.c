@@ -29,19 +29,21 @@ on_deadline (gpointer user_data)
 
 typedef gboolean (*Predicate) (gpointer data);
 
-/* Iterates the default main context until @predicate holds; FALSE on timeout. */
+/* Iterates the thread-default main context until @predicate holds; FALSE on timeout. */
 static gboolean
 run_until (Predicate predicate,
            gpointer  data,
            guint     timeout_ms)
 {
+  GMainContext *context = g_main_context_get_thread_default ();
+  g_autoptr(GSource) deadline = g_timeout_source_new (timeout_ms);
   gboolean expired = FALSE;
-  guint deadline = g_timeout_add (timeout_ms, on_deadline, &expired);
 
+  g_source_set_callback (deadline, on_deadline, &expired, NULL);
+  g_source_attach (deadline, context);
   while (!predicate (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (deadline);
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (deadline);
   return predicate (data);
 }
 
@@ -1226,6 +1228,40 @@ START_TEST (test_cancel_connect)
 }
 END_TEST
 
+static gpointer
+client_in_own_context (gpointer data)
+{
+  TcTestServer *server = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(JsonObject) consultation = NULL;
+  TcSignalingClient *client;
+
+  g_main_context_push_thread_default (context);
+  client = connect_practitioner (server);
+  consultation = create_consultation (client);
+  /* Only the periodic ping (a timer) measures the round trip here. */
+  tc_signaling_client_set_ping_interval (client, 100);
+  ck_assert (run_until (rtt_known, client, WAIT_MS));
+  tc_signaling_client_close (client);
+  unref_and_check (client);
+  g_main_context_pop_thread_default (context);
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* A client made under another thread-default context runs entirely there: the
+ * global default context is never iterated during this test. */
+START_TEST (test_thread_default_context)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcTestServer) server = tc_test_server_new (NULL, &error);
+  GThread *thread;
+
+  ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+  thread = g_thread_new ("client", client_in_own_context, server);
+  ck_assert (GPOINTER_TO_INT (g_thread_join (thread)));
+}
+END_TEST
+
 /* One case per test, so that CK_RUN_CASE=<name> runs one alone. */
 #define ADD_CASE(suite, fn)                           \
   G_STMT_START {                                      \
@@ -1254,6 +1290,7 @@ signaling_client_suite (void)
   ADD_CASE (s, test_tls);
   ADD_CASE (s, test_silent_server);
   ADD_CASE (s, test_cancel_connect);
+  ADD_CASE (s, test_thread_default_context);
   return s;
 }
 
