@@ -202,7 +202,8 @@ start_test_video (TcVideoPaintable *paintable, int pattern, int width, int heigh
                                                  "height", G_TYPE_INT, height,
                                                  "framerate", GST_TYPE_FRACTION, 15, 1, NULL);
 
-  g_object_set (src, "pattern", pattern, "is-live", TRUE, NULL);
+  /* A blue-grey room behind the ball pattern, so the picture reads as video. */
+  g_object_set (src, "pattern", pattern, "is-live", TRUE, "background-color", 0xff35556eu, NULL);
   g_object_set (filter, "caps", caps, NULL);
   gst_bin_add_many (GST_BIN (pipeline), src, filter, sink, NULL);
   ck_assert (gst_element_link_many (src, filter, sink, NULL));
@@ -240,11 +241,11 @@ START_TEST (test_precall_page)
   tc_precall_page_set_microphone_level (precall, 1.7);
   ck_assert (tc_precall_page_get_microphone_level (precall) == 1.0);
   tc_precall_page_set_microphone_level (precall, 0.55);
-  tc_precall_page_set_check (precall, TC_PRECALL_CHECK_CAMERA, TC_CHECK_STATUS_PASSED, _("Your camera works."));
-  tc_precall_page_set_check (precall, TC_PRECALL_CHECK_MICROPHONE, TC_CHECK_STATUS_PASSED, _("We can hear you."));
-  tc_precall_page_set_check (precall, TC_PRECALL_CHECK_NETWORK, TC_CHECK_STATUS_PASSED, _("Your computer is connected to the network."));
+  tc_precall_page_set_check (precall, TC_PRECALL_CHECK_CAMERA, TC_CHECK_STATUS_PASSED, _("Your camera works. Check that your face is in the picture and well lit."));
+  tc_precall_page_set_check (precall, TC_PRECALL_CHECK_MICROPHONE, TC_CHECK_STATUS_PASSED, _("Your microphone works: the bar moves when you speak."));
+  tc_precall_page_set_check (precall, TC_PRECALL_CHECK_NETWORK, TC_CHECK_STATUS_PASSED, _("Your computer is connected to a network."));
   tc_precall_page_set_check (precall, TC_PRECALL_CHECK_SERVER, TC_CHECK_STATUS_FAILED,
-                             _("The consultation cannot be reached. Check that you are connected to the internet, then try again."));
+                             _("The consultation cannot be reached. Check that you are connected to the internet or to the same network as your doctor, then try again."));
   ck_assert_int_eq (tc_precall_page_get_check (precall, TC_PRECALL_CHECK_SERVER), TC_CHECK_STATUS_FAILED);
   g_signal_emit_by_name (page, "play-test-sound");
   ck_assert_uint_eq (sounds, 1);
@@ -264,6 +265,20 @@ START_TEST (test_patient_waiting_page)
 }
 END_TEST
 
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
 START_TEST (test_call_page)
 {
   GtkWidget *page = tc_call_page_new ();
@@ -275,6 +290,8 @@ START_TEST (test_call_page)
   GstElement *local_pipeline = start_test_video (local, 0 /* smpte */, 320, 180);
   g_autofree char *sent = NULL;
   gint64 ts = g_get_real_time () / 1000;
+  guint hang_ups = 0;
+  GtkWidget *dialog;
 
   g_signal_connect (page, "send-chat", G_CALLBACK (on_string_signal), &sent);
   tc_call_page_set_remote_paintable (call, GDK_PAINTABLE (remote));
@@ -312,8 +329,20 @@ START_TEST (test_call_page)
   ck_assert (tc_call_page_get_reconnecting (call));
   screenshot (window, "call-reconnecting");
 
+  /* End Call asks first: "Keep Talking" does nothing, "End Call" hangs up. */
+  g_signal_connect (page, "hang-up", G_CALLBACK (on_signal_count), &hang_ups);
   tc_call_page_request_hang_up (call);
-  screenshot (window, "call-hang-up-confirm");
+  dialog = find_message_dialog ();
+  ck_assert_ptr_nonnull (dialog);
+  screenshot (GTK_WINDOW (dialog), "call-hang-up-confirm");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  ck_assert_uint_eq (hang_ups, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tc_call_page_request_hang_up (call);
+  dialog = find_message_dialog ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "end");
+  ck_assert_uint_eq (hang_ups, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
   stop_test_video (remote_pipeline);
   stop_test_video (local_pipeline);
 }
@@ -334,7 +363,7 @@ START_TEST (test_summary_and_error_pages)
   error_window = tc_ui_test_window_new (error_page, "Teleconsult");
   g_signal_connect (error_page, "action", G_CALLBACK (on_signal_count), &actions);
   tc_error_page_set_error (TC_ERROR_PAGE (error_page), _("The Consultation Cannot Be Reached"),
-                           _("Check that your computer is connected to the internet, then try again. If it still does not work, call your doctor's office."),
+                           _("Check that your computer is connected to the internet, or to the same network as your doctor, then try again. If it still does not work, call your doctor's office."),
                            _("_Try Again"));
   g_signal_emit_by_name (error_page, "action");
   ck_assert_uint_eq (actions, 1);
