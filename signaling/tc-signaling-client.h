@@ -2,7 +2,8 @@
 /* TcSignalingClient: the client side of docs/signaling-protocol.md over a libsoup
  * WebSocket. Signs in, delivers every validated server message exactly once and in
  * order, queues outgoing messages while the connection heals, and resumes a dropped
- * connection with the resume token. docs/signaling-client.md describes the behaviour. */
+ * connection with the resume token. docs/signaling-client.md describes the behaviour.
+ * Use it from the thread whose thread-default main context was current at creation. */
 #pragma once
 
 #include <gio/gio.h>
@@ -71,7 +72,7 @@ void      tc_signaling_client_close          (TcSignalingClient   *self);
 /* Queues @message (any client→server message but hello). It is validated first
  * (an invalid one is logged without content and dropped: FALSE); sent at once when
  * connected, otherwise kept in order and sent after (re)connection. Sending is paced
- * under the server's rate limit. Returns FALSE when the client is CLOSED. */
+ * under the server's rate limit. Returns FALSE before connect_async and once CLOSED. */
 gboolean  tc_signaling_client_send           (TcSignalingClient   *self,
                                               JsonObject          *message);
 
