@@ -239,6 +239,19 @@ observation_code (const TcReading *reading, const KindMap *m)
     }
 }
 
+/* FHIR dateTime: seconds and a "+hh:mm" offset (GLib's ISO 8601 writes "+01", which FHIR refuses).
+ * In UTC when the offset is not whole minutes (historic zones), which FHIR cannot express. */
+static char *
+format_date_time (GDateTime *t)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (g_date_time_get_utc_offset (t) % (60 * G_TIME_SPAN_SECOND) == 0)
+    return g_date_time_format (t, "%Y-%m-%dT%H:%M:%S%:z");
+  utc = g_date_time_to_utc (t);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
 static void
 add_device (JsonObject *obs, const TcReading *reading)
 {
@@ -321,6 +334,16 @@ tc_fhir_observation_from_reading (const TcReading *reading,
       return NULL;
     }
 
+  /* the receiving side refuses magnitudes no body produces; refuse them here too, so nothing
+   * is queued that the practitioner's side would reject */
+  for (guint i = 0; i < reading->n_components; i++)
+    if (reading->components[i].state == TC_VALUE_PRESENT && fabs (reading->components[i].value) > TC_FHIR_MAX_VALUE)
+      {
+        g_set_error (error, TC_FHIR_ERROR, TC_FHIR_ERROR_UNSUPPORTED, "The %s value is out of any plausible range",
+                     tc_component_type_to_string (reading->components[i].type));
+        return NULL;
+      }
+
   obs = json_object_new ();
   json_object_set_string_member (obs, "resourceType", "Observation");
   json_object_set_string_member (obs, "id", reading->id);
@@ -338,13 +361,13 @@ tc_fhir_observation_from_reading (const TcReading *reading,
 
   if (reading->timestamp)
     {
-      effective = g_date_time_format_iso8601 (reading->timestamp);
+      effective = format_date_time (reading->timestamp);
       add_code_extension (exts, "timestamp-source", "device");
     }
   else
     {
       now = received ? g_date_time_ref (received) : g_date_time_new_now_local ();
-      effective = g_date_time_format_iso8601 (now);
+      effective = format_date_time (now);
       add_code_extension (exts, "timestamp-source", "reception");
     }
   json_object_set_string_member (obs, "effectiveDateTime", effective);
@@ -515,7 +538,7 @@ get_number (JsonObject *obj, const char *member, double *out, GError **error)
     *out = json_node_get_double (n);
   else
     return fail (error, "Observation: “%s” is not a number", member);
-  if (!isfinite (*out) || fabs (*out) > 1e9)
+  if (!isfinite (*out) || fabs (*out) > TC_FHIR_MAX_VALUE)
     return fail (error, "Observation: “%s” is out of range", member);
   return TRUE;
 }

@@ -19,6 +19,7 @@ typedef enum {
 
 #define TC_FHIR_MAX_OBSERVATION_SIZE (64 * 1024)
 #define TC_FHIR_MAX_DEPTH            16
+#define TC_FHIR_MAX_VALUE            1e9   /* larger magnitudes are refused both ways */
 #define TC_FHIR_EXTENSION_BASE       "https://teleconsult.github.io/fhir/StructureDefinition/"
 #define TC_FHIR_CODE_SYSTEM          "https://teleconsult.github.io/fhir/CodeSystem/reading"
 
