@@ -342,6 +342,18 @@ tc_e2e_client_wait_stat_above (TcE2eClient *client,
 }
 
 gboolean
+tc_e2e_client_wait_frames_total (TcE2eClient *client,
+                                 guint        frames,
+                                 guint        timeout_ms)
+{
+  JsonObject *st = tc_e2e_client_last (client, "stats");
+
+  if (st != NULL && tc_e2e_stat (st, "video_in.frames") >= frames)
+    return TRUE;
+  return tc_e2e_client_wait_stat_above (client, "video_in.frames", frames - 1, timeout_ms);
+}
+
+gboolean
 tc_e2e_client_wait_frames (TcE2eClient *client,
                            guint        frames,
                            guint        timeout_ms)
@@ -600,8 +612,10 @@ tc_e2e_call_free (TcE2eCall *self)
   tc_test_terminate (self->server, 5000);
   g_clear_object (&self->server);
   g_clear_pointer (&self->turn, tc_test_turn_stop);
-  if (self->dir != NULL)
+  if (self->dir != NULL && g_getenv ("TC_E2E_KEEP") == NULL)
     remove_tree (self->dir);
+  else if (self->dir != NULL)
+    g_printerr ("kept %s (TC_E2E_KEEP)\n", self->dir);
   g_free (self->dir);
   g_free (self->server_binary);
   g_free (self->cli_binary);

@@ -96,6 +96,10 @@ gboolean     tc_e2e_client_wait_stat_above (TcE2eClient   *client,
                                        const char         *path,
                                        double              threshold,
                                        guint               timeout_ms);
+/* Waits until the remote video frame counter reaches @frames (counted from the start). */
+gboolean     tc_e2e_client_wait_frames_total (TcE2eClient *client,
+                                       guint               frames,
+                                       guint               timeout_ms);
 /* Waits until the remote video frame counter grew by @frames from now. */
 gboolean     tc_e2e_client_wait_frames (TcE2eClient       *client,
                                        guint               frames,

@@ -95,7 +95,8 @@ static void
 classify (TcPcapSummary *s,
           const guint8  *p,
           gsize          len,
-          guint          depth)
+          guint          depth,
+          guint          dir)
 {
   guint8 b;
 
@@ -124,7 +125,7 @@ classify (TcPcapSummary *s,
           s->other++;
           return;
         }
-      classify (s, p + 4, inner, depth + 1);
+      classify (s, p + 4, inner, depth + 1, dir);
     }
   else if (b >= 128 && b <= 191)
     {
@@ -133,6 +134,8 @@ classify (TcPcapSummary *s,
       else if (len >= 12)
         {
           s->rtp++;
+          s->rtp_by_pt[p[1] & 0x7f]++;
+          s->rtp_dir[dir & 1][p[1] & 0x7f]++;
           if (has_clear_vp8_keyframe (p, len))
             s->plain_vp8_keyframes++;
         }
@@ -146,62 +149,97 @@ classify (TcPcapSummary *s,
 void
 tc_pcap_classify_udp (TcPcapSummary *summary,
                       const guint8  *payload,
-                      gsize          len)
+                      gsize          len,
+                      guint          direction)
 {
   summary->udp++;
-  classify (summary, payload, len, 0);
+  classify (summary, payload, len, 0, direction);
 }
 
-/* Finds the UDP payload in one captured frame, or returns FALSE. */
-static gboolean
+guint
+tc_pcap_two_way_payload_types (const TcPcapSummary *summary,
+                               guint                min)
+{
+  guint n = 0;
+
+  for (guint pt = 0; pt < 128; pt++)
+    n += summary->rtp_dir[0][pt] >= min && summary->rtp_dir[1][pt] >= min;
+  return n;
+}
+
+typedef enum {
+  FRAME_OTHER,
+  FRAME_UDP,
+  FRAME_MULTICAST,
+} FrameKind;
+
+/* Finds the UDP payload in one captured frame (IPv4 or IPv6 without extension headers). */
+static FrameKind
 udp_payload (guint32        linktype,
              const guint8  *f,
              gsize          len,
              const guint8 **payload,
-             gsize         *payload_len)
+             gsize         *payload_len,
+             guint         *direction)
 {
-  gsize off;
+  gsize off, ip_len, hdr, udp_len;
   guint16 ethertype;
-  gsize ihl, total;
+  gboolean multicast;
 
   switch (linktype)
     {
     case LINKTYPE_ETHERNET:
       if (len < 14)
-        return FALSE;
+        return FRAME_OTHER;
       ethertype = be16 (f + 12);
       off = 14;
       break;
     case LINKTYPE_LINUX_SLL:
       if (len < 16)
-        return FALSE;
+        return FRAME_OTHER;
       ethertype = be16 (f + 14);
       off = 16;
       break;
     case LINKTYPE_RAW:
-      ethertype = 0x0800;
+      ethertype = len > 0 && (f[0] >> 4) == 6 ? 0x86dd : 0x0800;
       off = 0;
       break;
     default:
-      return FALSE;
+      return FRAME_OTHER;
     }
-  if (ethertype != 0x0800 || len < off + 20 || (f[off] >> 4) != 4)
-    return FALSE;
-  ihl = (gsize) (f[off] & 0x0f) * 4;
-  total = be16 (f + off + 2);
-  if (ihl < 20 || f[off + 9] != 17 || (be16 (f + off + 6) & 0x1fff) != 0)
-    return FALSE;   /* not UDP, or a later fragment */
-  if (total > len - off)
-    total = len - off;   /* truncated capture: keep what we have */
-  if (total < ihl + 8)
-    return FALSE;
-  off += ihl;
+  if (ethertype == 0x0800)
+    {
+      if (len < off + 20 || (f[off] >> 4) != 4)
+        return FRAME_OTHER;
+      hdr = (gsize) (f[off] & 0x0f) * 4;
+      ip_len = be16 (f + off + 2);
+      if (hdr < 20 || f[off + 9] != 17 || (be16 (f + off + 6) & 0x1fff) != 0)
+        return FRAME_OTHER;   /* not UDP, or a later fragment */
+      multicast = f[off + 16] >= 224;
+      *direction = memcmp (f + off + 12, f + off + 16, 4) < 0 ? 0 : 1;
+    }
+  else if (ethertype == 0x86dd)
+    {
+      if (len < off + 40 || (f[off] >> 4) != 6 || f[off + 6] != 17)
+        return FRAME_OTHER;
+      hdr = 40;
+      ip_len = 40 + (gsize) be16 (f + off + 4);
+      multicast = f[off + 24] == 0xff;
+      *direction = memcmp (f + off + 8, f + off + 24, 16) < 0 ? 0 : 1;
+    }
+  else
+    return FRAME_OTHER;
+  if (ip_len > len - off)
+    ip_len = len - off;   /* truncated capture: keep what we have */
+  if (ip_len < hdr + 8)
+    return FRAME_OTHER;
+  off += hdr;
+  udp_len = be16 (f + off + 4);
+  if (udp_len < 8)
+    return FRAME_OTHER;
   *payload = f + off + 8;
-  *payload_len = MIN ((gsize) be16 (f + off + 4), total - ihl);
-  if (*payload_len < 8)
-    return FALSE;
-  *payload_len -= 8;
-  return TRUE;
+  *payload_len = MIN (udp_len, ip_len - hdr) - 8;
+  return multicast ? FRAME_MULTICAST : FRAME_UDP;
 }
 
 TcPcapSummary *
@@ -241,6 +279,7 @@ tc_pcap_summarize_bytes (const guint8  *data,
       guint32 incl;
       const guint8 *payload;
       gsize payload_len;
+      guint direction;
 
       if (len - off < 16)
         {
@@ -255,8 +294,17 @@ tc_pcap_summarize_bytes (const guint8  *data,
           break;
         }
       s->packets++;
-      if (udp_payload (linktype, data + off, incl, &payload, &payload_len))
-        tc_pcap_classify_udp (s, payload, payload_len);
+      switch (udp_payload (linktype, data + off, incl, &payload, &payload_len, &direction))
+        {
+        case FRAME_UDP:
+          tc_pcap_classify_udp (s, payload, payload_len, direction);
+          break;
+        case FRAME_MULTICAST:
+          s->multicast++;
+          break;
+        case FRAME_OTHER:
+          break;
+        }
       off += incl;
     }
   return g_steal_pointer (&s);
@@ -282,8 +330,13 @@ tc_pcap_summarize (const char  *path,
 char *
 tc_pcap_summary_to_string (const TcPcapSummary *s)
 {
-  return g_strdup_printf ("packets=%u udp=%u stun=%u dtls=%u (handshake %u) channel=%u rtp=%u srtcp=%u "
-                          "rtcp_plain=%u srtcp_E0=%u vp8_key_in_clear=%u other=%u",
-                          s->packets, s->udp, s->stun, s->dtls, s->dtls_handshake, s->turn_channel, s->rtp,
-                          s->srtcp, s->rtcp_plain, s->rtcp_unencrypted_srtcp, s->plain_vp8_keyframes, s->other);
+  g_autoptr(GString) pts = g_string_new (NULL);
+
+  for (guint pt = 0; pt < 128; pt++)
+    if (s->rtp_by_pt[pt] > 0)
+      g_string_append_printf (pts, " pt%u=%u", pt, s->rtp_by_pt[pt]);
+  return g_strdup_printf ("packets=%u multicast=%u udp=%u stun=%u dtls=%u (handshake %u) channel=%u rtp=%u srtcp=%u "
+                          "rtcp_plain=%u srtcp_E0=%u vp8_key_in_clear=%u other=%u rtp by type:%s",
+                          s->packets, s->multicast, s->udp, s->stun, s->dtls, s->dtls_handshake, s->turn_channel, s->rtp,
+                          s->srtcp, s->rtcp_plain, s->rtcp_unencrypted_srtcp, s->plain_vp8_keyframes, s->other, pts->str);
 }

@@ -33,6 +33,41 @@ add_record (GByteArray   *pcap,
   g_byte_array_append (pcap, payload, len);
 }
 
+/* The same over IPv6 (link-local, as libnice uses on a veth), @dst_last the last byte of
+ * the destination address (0xff: make it multicast ff02::…). */
+static void
+add_record6 (GByteArray   *pcap,
+             const guint8 *payload,
+             gsize         len,
+             guint8        src_last,
+             guint8        dst_last)
+{
+  guint8 rec[16] = { 0 };
+  guint8 hdr[14 + 40 + 8] = { 0 };
+  guint32 incl = (guint32) (sizeof hdr + len);
+  guint16 udp_len = (guint16) (8 + len);
+
+  memcpy (rec + 8, &incl, 4);
+  memcpy (rec + 12, &incl, 4);
+  hdr[12] = 0x86;
+  hdr[13] = 0xdd;
+  hdr[14] = 0x60;
+  hdr[14 + 4] = udp_len >> 8;
+  hdr[14 + 5] = udp_len & 0xff;
+  hdr[14 + 6] = 17;
+  hdr[14 + 8] = 0xfe;
+  hdr[14 + 9] = 0x80;
+  hdr[14 + 23] = src_last;
+  hdr[14 + 24] = dst_last == 0xff ? 0xff : 0xfe;
+  hdr[14 + 25] = dst_last == 0xff ? 0x02 : 0x80;
+  hdr[14 + 39] = dst_last;
+  hdr[54 + 4] = udp_len >> 8;
+  hdr[54 + 5] = udp_len & 0xff;
+  g_byte_array_append (pcap, rec, sizeof rec);
+  g_byte_array_append (pcap, hdr, sizeof hdr);
+  g_byte_array_append (pcap, payload, len);
+}
+
 static GByteArray *
 new_pcap (void)
 {
@@ -112,11 +147,42 @@ START_TEST (test_each_kind_is_counted)
   ck_assert_uint_eq (s->dtls, 2);
   ck_assert_uint_eq (s->dtls_handshake, 1);
   ck_assert_uint_eq (s->rtp, 2);
+  ck_assert_uint_eq (s->rtp_by_pt[96], 2);
+  /* Both synthetic packets go the same way (zero addresses): not two-way. */
+  ck_assert_uint_eq (tc_pcap_two_way_payload_types (s, 1), 0);
   ck_assert_uint_eq (s->plain_vp8_keyframes, 1);
   ck_assert_uint_eq (s->rtcp_plain, 2);
   ck_assert_uint_eq (s->srtcp, 1);
   ck_assert_uint_eq (s->turn_channel, 1);
   ck_assert_uint_eq (s->other, 0);
+}
+END_TEST
+
+/* IPv6 link-local media both ways; an SSDP search to a multicast group is set aside. */
+START_TEST (test_ipv6_and_multicast)
+{
+  g_autoptr(GByteArray) pcap = new_pcap ();
+  g_autoptr(TcPcapSummary) s = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 audio[40] = { 0x80, 111 };
+  guint8 video[40] = { 0x80, 96 };
+  const char ssdp[] = "M-SEARCH * HTTP/1.1\r\n";
+
+  add_record6 (pcap, audio, sizeof audio, 1, 2);
+  add_record6 (pcap, audio, sizeof audio, 2, 1);
+  add_record6 (pcap, video, sizeof video, 1, 2);
+  add_record6 (pcap, video, sizeof video, 2, 1);
+  add_record6 (pcap, video, sizeof video, 2, 1);
+  add_record6 (pcap, (const guint8 *) ssdp, sizeof ssdp - 1, 1, 0xff);
+  s = tc_pcap_summarize_bytes (pcap->data, pcap->len, &error);
+  ck_assert_ptr_nonnull (s);
+  ck_assert_uint_eq (s->packets, 6);
+  ck_assert_uint_eq (s->multicast, 1);
+  ck_assert_uint_eq (s->udp, 5);
+  ck_assert_uint_eq (s->rtp, 5);
+  ck_assert_uint_eq (s->other, 0);
+  ck_assert_uint_eq (tc_pcap_two_way_payload_types (s, 1), 2);
+  ck_assert_uint_eq (tc_pcap_two_way_payload_types (s, 2), 0);
 }
 END_TEST
 
@@ -127,7 +193,7 @@ START_TEST (test_srtcp_without_e_flag_is_flagged)
   gsize n = make_rr (p);
 
   memset (p + n, 0, 14);
-  tc_pcap_classify_udp (s, p, n + 14);
+  tc_pcap_classify_udp (s, p, n + 14, 0);
   ck_assert_uint_eq (s->rtcp_unencrypted_srtcp, 1);
   ck_assert_uint_eq (s->srtcp, 0);
 }
@@ -182,6 +248,7 @@ main (void)
   int failed;
 
   tcase_add_test (tc, test_each_kind_is_counted);
+  tcase_add_test (tc, test_ipv6_and_multicast);
   tcase_add_test (tc, test_srtcp_without_e_flag_is_flagged);
   tcase_add_test (tc, test_damaged_files_fail_cleanly);
   suite_add_tcase (s, tc);
