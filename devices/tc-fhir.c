@@ -435,13 +435,17 @@ tc_fhir_observation_from_reading (const TcReading *reading,
     add_int_extension (exts, "user-id", reading->user_id);
   if (reading->sequence_number >= 0)
     add_int_extension (exts, "sequence-number", reading->sequence_number);
-  if (reading->glucose_type)
+  if (reading->glucose_type || reading->sample_location)
     {
       JsonObject *note = json_object_new ();
-      g_autofree char *text = g_strdup_printf ("Sample: %s, %s", tc_glucose_type_to_string (reading->glucose_type),
-                                               tc_sample_location_to_string (reading->sample_location));
-      add_int_extension (exts, "glucose-type", reading->glucose_type);
-      add_int_extension (exts, "sample-location", reading->sample_location);
+      const char *type = tc_glucose_type_to_string (reading->glucose_type);
+      const char *location = tc_sample_location_to_string (reading->sample_location);
+      g_autofree char *text = g_strdup_printf ("Sample: %s%s%s", type ? type : "",
+                                               type && location ? ", " : "", location ? location : "");
+      if (reading->glucose_type)
+        add_int_extension (exts, "glucose-type", reading->glucose_type);
+      if (reading->sample_location)
+        add_int_extension (exts, "sample-location", reading->sample_location);
       json_object_set_string_member (note, "text", text);
       json_array_add_object_element (notes, note);
     }
