@@ -24,6 +24,7 @@
 #include <glib/gstdio.h>
 
 #include "tc-bench-echo.h"
+#include "tc-bench-server.h"
 #include "tc-bench-ws.h"
 #include "tc-protocol.h"
 
@@ -32,7 +33,7 @@
 #define MAX_CONNECTS_IN_FLIGHT 200
 #define CREATE_RATE 40.0   /* per practitioner connection; the server allows 50/s */
 #define CREATE_BURST 80.0
-#define SETUP_TIMEOUT_S 180
+#define SETUP_TIMEOUT_S 400
 #define NS_PER_S G_GINT64_CONSTANT (1000000000)
 
 typedef enum { KIND_PRACTITIONER, KIND_PATIENT, KIND_ECHO } ClientKind;
@@ -72,6 +73,8 @@ struct _Bench {
   GQueue      patient_queue;   /* patients not yet connected */
   guint       connects_in_flight;
   guint       n_open, n_closed, n_welcomed_patients, n_waiting, n_admitted;
+  guint       n_practitioners, n_welcomed_practitioners;
+  gint64      started_ns, logins_done_ns;
   guint       errors[TC_PROTOCOL_ERROR_INTERNAL + 1];
   guint       bad_messages;
   /* relay */
@@ -83,7 +86,6 @@ struct _Bench {
 
 typedef struct {
   /* command line */
-  char   *server_path;
   char   *url;
   char   *practitioner;   /* USER:PASSWORD with --url */
   char   *idle_list;
@@ -92,49 +94,12 @@ typedef struct {
   guint   runs;
   guint   seconds;
   guint   message_size;
-  /* the server under test */
-  pid_t   server_pid;
-  guint16 server_port;
-  char   *tmpdir;
+  BenchServer server;   /* the server under test */
   pid_t   echo_pid;
   guint16 echo_port;
 } Options;
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static gint64
-read_rss_kib (pid_t pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
-  g_autofree char *contents = NULL;
-  const char *line;
-
-  if (pid <= 0 || !g_file_get_contents (path, &contents, NULL, NULL))
-    return -1;
-  line = strstr (contents, "\nVmRSS:");
-  return line ? g_ascii_strtoll (line + 7, NULL, 10) : -1;
-}
-
-/* utime + stime in clock ticks */
-static gint64
-read_cpu_ticks (pid_t pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *p;
-
-  if (pid <= 0 || !g_file_get_contents (path, &contents, NULL, NULL))
-    return -1;
-  p = strrchr (contents, ')');   /* comm may contain spaces */
-  if (p == NULL)
-    return -1;
-  fields = g_strsplit (p + 2, " ", 0);
-  if (g_strv_length (fields) < 15)
-    return -1;
-  /* after ")": state(3) ... utime is field 14, stime 15 → index 11, 12 here */
-  return g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10);
-}
 
 static int
 compare_gint64 (const void *a, const void *b)
@@ -186,123 +151,6 @@ fd_limit (void)
   struct rlimit rl;
   getrlimit (RLIMIT_NOFILE, &rl);
   return (guint) MIN (rl.rlim_cur, G_MAXUINT);
-}
-
-/* ---- the server under test ---------------------------------------------------------- */
-
-static gboolean
-add_account (Options *o, guint account, GError **error)
-{
-  g_autofree char *db = g_build_filename (o->tmpdir, "bench.db", NULL);
-  g_autofree char *user = g_strdup_printf ("bench%u", account);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *argv[] = { o->server_path, "add-practitioner", "--database", db, user, NULL };
-  int fds[2], status;
-  GPid pid;
-
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                 NULL, NULL, &pid, &fds[0], NULL, &fds[1], error))
-    return FALSE;
-  if (write (fds[0], PASSWORD "\n", strlen (PASSWORD) + 1) < 0)
-    g_printerr ("tc-bench-load: writing the password: %s\n", g_strerror (errno));
-  close (fds[0]);
-  close (fds[1]);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    {
-      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "add-practitioner failed");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-start_server (Options *o, guint accounts, GError **error)
-{
-  g_autofree char *db = NULL;
-  g_autofree char *log_path = NULL;
-  const char *argv[8];
-  int out_fd;
-  GPid pid;
-
-  o->tmpdir = g_dir_make_tmp ("tc-bench-load-XXXXXX", error);
-  if (o->tmpdir == NULL)
-    return FALSE;
-  db = g_build_filename (o->tmpdir, "bench.db", NULL);
-  for (guint a = 0; a < accounts; a++)
-    if (!add_account (o, a, error))
-      return FALSE;
-
-  argv[0] = o->server_path;
-  argv[1] = "serve";
-  argv[2] = "--listen=127.0.0.1";
-  argv[3] = "--port=0";
-  argv[4] = "--database";
-  argv[5] = db;
-  argv[6] = NULL;
-  /* Its stdout goes to a file (it may log there: a pipe we stop reading would block or
-   * kill it), which is polled for the "listening on ws://127.0.0.1:PORT/ws" line.
-   * The child inherits our raised RLIMIT_NOFILE. */
-  log_path = g_build_filename (o->tmpdir, "server.out", NULL);
-  out_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (out_fd < 0 || !g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                              &pid, -1, out_fd, -1, error))
-    {
-      if (out_fd >= 0)
-        close (out_fd);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", log_path);
-      return FALSE;
-    }
-  close (out_fd);
-  o->server_pid = pid;
-  for (int i = 0; i < 100 && o->server_port == 0; i++)
-    {
-      g_autofree char *contents = NULL;
-      const char *line;
-      g_usleep (100000);
-      if (g_file_get_contents (log_path, &contents, NULL, NULL) &&
-          (line = strstr (contents, "listening on ws://127.0.0.1:")) != NULL)
-        o->server_port = (guint16) g_ascii_strtoull (line + strlen ("listening on ws://127.0.0.1:"), NULL, 10);
-    }
-  if (o->server_port == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server did not print its port within 10 s");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-stop_server (Options *o)
-{
-  if (o->server_pid > 0)
-    {
-      int status;
-      kill (o->server_pid, SIGTERM);
-      for (int i = 0; i < 100 && waitpid (o->server_pid, &status, WNOHANG) == 0; i++)
-        g_usleep (100000);
-      if (waitpid (o->server_pid, &status, WNOHANG) == 0)
-        {
-          kill (o->server_pid, SIGKILL);
-          waitpid (o->server_pid, &status, 0);
-        }
-      o->server_pid = 0;
-      o->server_port = 0;
-    }
-  if (o->tmpdir != NULL)
-    {
-      const char *files[] = { "bench.db", "bench.db-wal", "bench.db-shm", "server.out" };
-      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-        {
-          g_autofree char *f = g_build_filename (o->tmpdir, files[i], NULL);
-          g_unlink (f);
-        }
-      g_rmdir (o->tmpdir);
-      g_clear_pointer (&o->tmpdir, g_free);
-    }
 }
 
 /* ---- clients ----------------------------------------------------------------------- */
@@ -465,6 +313,8 @@ client_on_message (BenchWs *ws, char *text, gsize length, gpointer user_data)
       client_settle (c);
       if (c->kind == KIND_PATIENT)
         b->n_welcomed_patients++;
+      else if (++b->n_welcomed_practitioners == b->n_practitioners)
+        b->logins_done_ns = bench_now_ns ();
       break;
     case TC_MESSAGE_CONSULTATION:
       {
@@ -565,6 +415,8 @@ bench_pump (Bench *b)
 static void
 add_practitioners (Bench *b, guint n, guint accounts, guint creates_each)
 {
+  b->n_practitioners += n;
+  b->started_ns = bench_now_ns ();
   for (guint i = 0; i < n; i++)
     {
       Client *c = client_new (b, KIND_PRACTITIONER);
@@ -628,6 +480,9 @@ all_open (Bench *b, gpointer data)
 static void
 print_errors (Bench *b)
 {
+  if (b->logins_done_ns > 0)
+    printf ("    %u practitioner logins (Argon2id on the server, %d at a time) took %.1f s\n",
+            b->n_practitioners, MAX_LOGINS_IN_FLIGHT, (b->logins_done_ns - b->started_ns) / 1e9);
   for (guint i = 0; i <= TC_PROTOCOL_ERROR_INTERNAL; i++)
     if (b->errors[i] > 0)
       printf ("    server errors: %u × %s\n", b->errors[i], tc_protocol_error_to_string (i));
@@ -666,16 +521,16 @@ run_idle (Options *o, guint n, IdleResult *r)
   gint64 rss0, rss1, t0;
 
   memset (r, 0, sizeof *r);
-  if (!start_server (o, practitioners, &error))
+  if (!bench_server_start (&o->server, PASSWORD, practitioners, &error))
     {
       g_printerr ("tc-bench-load: cannot start the server: %s\n", error->message);
-      stop_server (o);
+      bench_server_stop (&o->server);
       return FALSE;
     }
   g_usleep (300000);
-  rss0 = read_rss_kib (o->server_pid);
+  rss0 = bench_read_rss_kib (o->server.pid);
 
-  bench_init (&b, o->server_port, FALSE);
+  bench_init (&b, o->server.port, FALSE);
   t0 = bench_now_ns ();
   add_practitioners (&b, practitioners, practitioners, (n + practitioners - 1) / practitioners);
   if (!bench_run_until (&b, all_waiting, GUINT_TO_POINTER (n), SETUP_TIMEOUT_S))
@@ -687,19 +542,19 @@ run_idle (Options *o, guint n, IdleResult *r)
     while (bench_now_ns () < until)
       bench_loop_iterate (b.loop, 50);
   }
-  rss1 = read_rss_kib (o->server_pid);
+  rss1 = bench_read_rss_kib (o->server.pid);
   r->held = count_open (&b, KIND_PATIENT);
   r->kib_per_conn = r->held > 0 ? (double) (rss1 - rss0) / r->held : -1;
   printf ("    N=%u: %u patient + %u practitioner connections held, server RSS %.1f → %.1f MiB, setup %.1f s\n",
           n, r->held, count_open (&b, KIND_PRACTITIONER), rss0 / 1024.0, rss1 / 1024.0, r->setup_s);
   print_errors (&b);
   bench_clear (&b);
-  stop_server (o);
+  bench_server_stop (&o->server);
 
   /* Reference: the echo server holding the same number of connections. */
   bench_init (&b, o->echo_port, TRUE);
   g_usleep (200000);
-  rss0 = read_rss_kib (o->echo_pid);
+  rss0 = bench_read_rss_kib (o->echo_pid);
   for (guint i = 0; i < n; i++)
     g_queue_push_tail (&b.patient_queue, client_new (&b, KIND_ECHO));
   bench_run_until (&b, all_open, GUINT_TO_POINTER (n), 60);
@@ -708,7 +563,7 @@ run_idle (Options *o, guint n, IdleResult *r)
     while (bench_now_ns () < until)
       bench_loop_iterate (b.loop, 50);
   }
-  rss1 = read_rss_kib (o->echo_pid);
+  rss1 = bench_read_rss_kib (o->echo_pid);
   r->echo_kib_per_conn = (double) (rss1 - rss0) / MAX (1u, count_open (&b, KIND_ECHO));
   bench_clear (&b);
   return TRUE;
@@ -753,7 +608,7 @@ relay_window (Bench *b, GPtrArray *senders, guint rate, guint seconds, gboolean 
   gint64 start = bench_now_ns ();
   gint64 end = start + (gint64) seconds * NS_PER_S;
   gint64 last_tick = start / 1000000 - 1;
-  gint64 cpu0 = read_cpu_ticks (pid);
+  gint64 cpu0 = bench_read_cpu_ticks (pid);
   guint64 sent0 = b->sent, received0 = b->received;
 
   g_array_set_size (b->latencies, 0);
@@ -780,7 +635,7 @@ relay_window (Bench *b, GPtrArray *senders, guint rate, guint seconds, gboolean 
   b->measuring = FALSE;
   if (r != NULL)
     {
-      gint64 cpu1 = read_cpu_ticks (pid);
+      gint64 cpu1 = bench_read_cpu_ticks (pid);
       qsort (b->latencies->data, b->latencies->len, sizeof (gint64), compare_gint64);
       r->p50 = percentile_ms (b->latencies, 0.50);
       r->p99 = percentile_ms (b->latencies, 0.99);
@@ -809,13 +664,13 @@ run_relay (Options *o, GArray *p50s, GArray *p99s, GArray *ref_p50s, GArray *ref
   guint accounts = MAX (1u, (pairs + 9) / 10);
   gint64 t0;
 
-  if (!start_server (o, accounts, &error))
+  if (!bench_server_start (&o->server, PASSWORD, accounts, &error))
     {
       g_printerr ("tc-bench-load: cannot start the server: %s\n", error->message);
-      stop_server (o);
+      bench_server_stop (&o->server);
       return FALSE;
     }
-  bench_init (&b, o->server_port, FALSE);
+  bench_init (&b, o->server.port, FALSE);
   b.admit = TRUE;
   build_padding (&b, o->message_size);
   t0 = bench_now_ns ();
@@ -830,19 +685,19 @@ run_relay (Options *o, GArray *p50s, GArray *p99s, GArray *ref_p50s, GArray *ref
       if (c->admitted && c->peer_id)
         g_ptr_array_add (senders, c);
     }
-  relay_window (&b, senders, o->rate, 2, FALSE, o->server_pid, NULL);   /* warm-up */
+  relay_window (&b, senders, o->rate, 2, FALSE, o->server.pid, NULL);   /* warm-up */
   for (guint run = 0; run < o->runs; run++)
     {
       RelayRun r;
-      relay_window (&b, senders, o->rate, o->seconds, TRUE, o->server_pid, &r);
+      relay_window (&b, senders, o->rate, o->seconds, TRUE, o->server.pid, &r);
       print_relay_run ("server", run + 1, &r);
       g_array_append_val (p50s, r.p50);
       g_array_append_val (p99s, r.p99);
     }
-  *rss_out = read_rss_kib (o->server_pid);
+  *rss_out = bench_read_rss_kib (o->server.pid);
   print_errors (&b);
   bench_clear (&b);
-  stop_server (o);
+  bench_server_stop (&o->server);
 
   /* Reference: the same clients, messages and rate through the echo server. */
   bench_init (&b, o->echo_port, TRUE);
@@ -884,7 +739,7 @@ main (int argc, char *argv[])
   Options o = { .relay_clients = 1000, .rate = 10, .runs = 3, .seconds = 5, .message_size = 5000 };
   gboolean quick = FALSE;
   GOptionEntry entries[] = {
-    { "server", 0, 0, G_OPTION_ARG_FILENAME, &o.server_path, "teleconsult-server binary (default: next to this build)", "PATH" },
+    { "server", 0, 0, G_OPTION_ARG_FILENAME, &o.server.path, "teleconsult-server binary (default: next to this build)", "PATH" },
     { "idle", 0, 0, G_OPTION_ARG_STRING, &o.idle_list, "Idle connection counts (default 1000,10000)", "N,N" },
     { "relay-clients", 0, 0, G_OPTION_ARG_INT, &o.relay_clients, "Clients in the relay test, in pairs (1000)", "N" },
     { "rate", 0, 0, G_OPTION_ARG_INT, &o.rate, "Messages per second per client (10)", "N" },
@@ -924,19 +779,20 @@ main (int argc, char *argv[])
       g_printerr ("tc-bench-load: an option is out of range\n");
       return 2;
     }
-  if (o.server_path == NULL)
-    o.server_path = default_server_path ();
-  if (!g_file_test (o.server_path, G_FILE_TEST_IS_EXECUTABLE))
+  if (o.server.path == NULL)
+    o.server.path = default_server_path ();
+  if (!g_file_test (o.server.path, G_FILE_TEST_IS_EXECUTABLE))
     {
-      printf ("tc-bench-load: no server at %s; skipped\n", o.server_path);
+      printf ("tc-bench-load: no server at %s; skipped\n", o.server.path);
       return 0;
     }
   idle_sizes = g_strsplit (o.idle_list ? o.idle_list : "1000,10000", ",", 0);
 
+  setvbuf (stdout, NULL, _IOLBF, 0);   /* progress shows up even when piped to a file */
   raise_fd_limit ();
   o.echo_pid = bench_echo_spawn (&o.echo_port);
   printf ("Signalling load (tc-bench-load): server %s, RLIMIT_NOFILE %u, %u run(s) each\n",
-          o.server_path, fd_limit (), o.runs);
+          o.server.path, fd_limit (), o.runs);
 
   printf ("  (a) idle authenticated connections (patients waiting, each with its own invitation)\n");
   for (guint s = 0; idle_sizes[s] != NULL; s++)
@@ -946,7 +802,9 @@ main (int argc, char *argv[])
       g_autoptr(GArray) echo_kib = g_array_new (FALSE, FALSE, sizeof (double));
       guint held_min = G_MAXUINT;
 
-      if (n == 0 || n + 64 > fd_limit ())
+      if (n == 0)
+        continue;
+      if (n + 64 > fd_limit ())
         {
           printf ("    N=%u: skipped (RLIMIT_NOFILE %u)\n", n, fd_limit ());
           continue;
@@ -978,7 +836,7 @@ main (int argc, char *argv[])
   kill (o.echo_pid, SIGKILL);
   waitpid (o.echo_pid, NULL, 0);
   printf ("Signalling load summary (medians of %u run(s)):\n%s", o.runs, summary->str);
-  g_free (o.server_path);
+  g_free (o.server.path);
   g_free (o.idle_list);
   return 0;
 }
