@@ -378,6 +378,9 @@ tc_video_paintable_create_sink (TcVideoPaintable *self)
                 "drop", TRUE,
                 "enable-last-sample", FALSE,
                 "qos", TRUE,
+                /* Added to a running (live) call pipeline: waiting for preroll would
+                 * make the whole pipeline lose its state and stall. */
+                "async", FALSE,
                 NULL);
 
   ref = g_new0 (GWeakRef, 1);

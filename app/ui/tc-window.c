@@ -142,6 +142,8 @@ on_stats (TcCallSession     *session,
                           : g_strdup (_("Loss unknown"));
   g_autofree char *details = g_strdup_printf ("%s · %s%s%s", rtt, loss, *path ? " · " : "", path);
 
+  g_debug ("stats: %.1f fps in, %u kbit/s in, %u kbit/s out, %ux%u", stats->fps_in, stats->bitrate_in_kbps,
+           stats->bitrate_out_kbps, stats->width_in, stats->height_in);
   tc_call_page_set_quality (self->call_page, (TcCallQuality) MIN (stats->quality, TC_QUALITY_POOR),
                             details);
 }
@@ -201,6 +203,7 @@ create_video_sink (TcVideoSinkRole role,
 {
   TcWindow *self = data;
 
+  g_debug ("video sink for %s", role == TC_VIDEO_SINK_ROLE_REMOTE ? "remote video" : "self view");
   return tc_video_paintable_create_sink (role == TC_VIDEO_SINK_ROLE_REMOTE ? self->remote : self->local);
 }
 

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main flow through the real windows, driven as a person would, with test
+ * sources: the practitioner hosts on this computer (LAN mode, loopback) and
+ * creates a consultation; the patient joins with the link, passes the pre-call
+ * check and waits; the practitioner admits; both see video (frames reach each
+ * window's paintable); chat crosses; the practitioner ends; both see the
+ * summary. Screenshots of each step go to tests/app/screenshots/<lang>/flow-*.png. */
+#include "config.h"
+
+#include <check.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "tc-ui-test-util.h"
+#include "tc-call-page.h"
+#include "tc-home-page.h"
+#include "tc-join-page.h"
+#include "tc-precall-page.h"
+#include "tc-summary-page.h"
+#include "tc-waiting-row.h"
+#include "tc-window.h"
+
+#define STEP_TIMEOUT_MS 30000
+
+typedef struct {
+  TcWindow   *window;
+  const char *page;
+} PageWait;
+
+static gboolean
+on_page (gpointer data)
+{
+  PageWait *w = data;
+
+  return g_strcmp0 (tc_window_get_page_name (w->window), w->page) == 0;
+}
+
+static void
+wait_for_page (TcWindow *window, const char *page)
+{
+  PageWait w = { window, page };
+
+  ck_assert_msg (tc_ui_test_wait_until (on_page, &w, STEP_TIMEOUT_MS),
+                 "expected page %s, still on %s", page, tc_window_get_page_name (window));
+}
+
+static gboolean
+has_invitation (gpointer data)
+{
+  return tc_consultation_get_invitation_url (tc_window_get_consultation (data)) != NULL;
+}
+
+static gboolean
+has_waiting_row (gpointer data)
+{
+  return tc_home_page_get_waiting_row (TC_HOME_PAGE (data), 0) != NULL;
+}
+
+static gboolean
+camera_checked (gpointer data)
+{
+  return tc_precall_page_get_check (TC_PRECALL_PAGE (data), TC_PRECALL_CHECK_CAMERA) == TC_CHECK_STATUS_PASSED;
+}
+
+typedef struct {
+  TcVideoPaintable *paintable;
+  guint64           target;
+} FrameWait;
+
+static gboolean
+has_frames (gpointer data)
+{
+  FrameWait *w = data;
+
+  return tc_video_paintable_get_frame_count (w->paintable) >= w->target;
+}
+
+static void
+wait_for_frames (TcVideoPaintable *paintable, guint n, const char *who)
+{
+  FrameWait w = { paintable, tc_video_paintable_get_frame_count (paintable) + n };
+
+  ck_assert_msg (tc_ui_test_wait_until (has_frames, &w, STEP_TIMEOUT_MS),
+                 "%s: no video frames (%" G_GUINT64_FORMAT " so far)", who,
+                 tc_video_paintable_get_frame_count (paintable));
+}
+
+static gboolean
+has_unread (gpointer data)
+{
+  return tc_call_page_get_unread_count (TC_CALL_PAGE (data)) > 0;
+}
+
+static void
+shot (TcWindow *window, const char *name)
+{
+  g_autofree char *path = tc_ui_test_screenshot (GTK_WIDGET (window), name);
+
+  ck_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+START_TEST (test_consultation_flow)
+{
+  TcWindow *doctor;
+  TcWindow *patient;
+  GtkWidget *home;
+  GtkWidget *join;
+  GtkWidget *precall;
+  GtkWidget *row;
+  GtkWidget *doctor_call;
+  GtkWidget *patient_call;
+  g_autofree char *invitation = NULL;
+
+  tc_ui_test_init ();
+  doctor = tc_window_new (NULL, TC_MEDIA_MODE_TEST);
+  patient = tc_window_new (NULL, TC_MEDIA_MODE_TEST);
+  gtk_window_set_default_size (GTK_WINDOW (doctor), 1024, 720);
+  gtk_window_set_default_size (GTK_WINDOW (patient), 1024, 720);
+  gtk_window_present (GTK_WINDOW (doctor));
+  gtk_window_present (GTK_WINDOW (patient));
+  ck_assert_str_eq (tc_window_get_page_name (patient), "join");
+  /* ICE on loopback only: no traffic leaves this machine. */
+  tc_consultation_add_local_address (tc_window_get_consultation (doctor), "127.0.0.1");
+  tc_consultation_add_local_address (tc_window_get_consultation (patient), "127.0.0.1");
+
+  /* The practitioner hosts on this computer and creates a consultation. */
+  tc_window_host_lan (doctor, "Dr Martin");
+  wait_for_page (doctor, "home");
+  home = tc_window_get_page (doctor, "home");
+  g_signal_emit_by_name (home, "create");
+  ck_assert_msg (tc_ui_test_wait_until (has_invitation, doctor, STEP_TIMEOUT_MS), "no invitation");
+  invitation = g_strdup (tc_consultation_get_invitation_url (tc_window_get_consultation (doctor)));
+  ck_assert (g_str_has_prefix (invitation, "teleconsult://join?"));
+  shot (doctor, "flow-1-doctor-home");
+
+  /* The patient pastes the link; Continue waits for the consent. */
+  tc_window_show_join (patient, invitation, "Marie Dupont");
+  join = tc_window_get_page (patient, "join");
+  ck_assert (!tc_join_page_get_can_join (TC_JOIN_PAGE (join)));
+  tc_join_page_set_consented (TC_JOIN_PAGE (join), TRUE);
+  ck_assert (tc_join_page_get_can_join (TC_JOIN_PAGE (join)));
+  g_signal_emit_by_name (join, "join");
+  wait_for_page (patient, "precall");
+
+  /* The pre-call check sees the (test) camera. */
+  precall = tc_window_get_page (patient, "precall");
+  ck_assert_msg (tc_ui_test_wait_until (camera_checked, precall, STEP_TIMEOUT_MS), "camera check did not pass");
+  shot (patient, "flow-2-patient-precall");
+  g_signal_emit_by_name (precall, "continue");
+  wait_for_page (patient, "patient-waiting");
+  shot (patient, "flow-3-patient-waiting");
+
+  /* The practitioner sees the patient waiting and admits them. */
+  ck_assert_msg (tc_ui_test_wait_until (has_waiting_row, home, STEP_TIMEOUT_MS), "nobody in the waiting room");
+  shot (doctor, "flow-4-doctor-waiting-room");
+  row = tc_home_page_get_waiting_row (TC_HOME_PAGE (home), 0);
+  g_signal_emit_by_name (row, "admit");
+
+  /* Both are in the call and both receive video. */
+  wait_for_page (doctor, "call");
+  wait_for_page (patient, "call");
+  wait_for_frames (tc_window_get_remote_paintable (doctor), 5, "practitioner");
+  wait_for_frames (tc_window_get_remote_paintable (patient), 5, "patient");
+  doctor_call = tc_window_get_page (doctor, "call");
+  patient_call = tc_window_get_page (patient, "call");
+  shot (doctor, "flow-5-doctor-call");
+  shot (patient, "flow-6-patient-call");
+
+  /* Mute goes through to the call session. */
+  g_object_set (patient_call, "microphone-muted", TRUE, NULL);
+  ck_assert (tc_call_session_get_microphone_muted (tc_consultation_get_call_session (tc_window_get_consultation (patient))));
+  g_object_set (patient_call, "microphone-muted", FALSE, NULL);
+
+  /* Chat crosses from the patient to the practitioner. */
+  g_signal_emit_by_name (patient_call, "send-chat", "Bonjour docteur");
+  ck_assert_msg (tc_ui_test_wait_until (has_unread, doctor_call, STEP_TIMEOUT_MS), "chat did not arrive");
+
+  /* The practitioner ends the consultation: both see the summary. */
+  g_signal_emit_by_name (doctor_call, "hang-up");
+  wait_for_page (doctor, "summary");
+  wait_for_page (patient, "summary");
+  shot (patient, "flow-7-patient-summary");
+
+  gtk_window_destroy (GTK_WINDOW (patient));
+  gtk_window_destroy (GTK_WINDOW (doctor));
+  tc_ui_test_spin (200);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("ui-flow");
+  TCase *tc = tcase_create ("flow");
+  SRunner *sr;
+  int failed;
+  g_autofree char *data_home = g_dir_make_tmp ("tc-ui-flow-XXXXXX", NULL);
+
+  /* LAN mode keeps its account database in the user data folder: a private one. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gst_init (NULL, NULL);
+  tcase_set_timeout (tc, 180);
+  tcase_add_test (tc, test_consultation_flow);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_set_fork_status (sr, CK_NOFORK);
+  srunner_run_all (sr, CK_ENV);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}
