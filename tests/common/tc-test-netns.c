@@ -351,9 +351,9 @@ tc_test_netns_set_loss (TcTestNetns  *self,
                              : g_strdup_printf ("numgen random mod 1000 < %u ", permille);
 
     rules = g_strdup_printf ("table inet tcloss {\n"
-                             "  chain out {\n"
-                             "    type filter hook output priority 0; policy accept;\n"
-                             "    oifname \"%s\" meta l4proto udp %sdrop\n"
+                             "  chain in {\n"
+                             "    type filter hook input priority 0; policy accept;\n"
+                             "    iifname \"%s\" meta l4proto udp %sdrop\n"
                              "  }\n"
                              "}\n", dev, share);
   }

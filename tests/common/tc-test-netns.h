@@ -60,8 +60,10 @@ gboolean     tc_test_netns_set_rate           (TcTestNetns  *self,
                                                gboolean      in_a,
                                                guint         kbit,
                                                GError      **error);
-/* Drops @permille ‰ of the UDP packets leaving the veth end in ns_a (if @in_a) or
- * ns_b, at random (nftables numgen; there is no netem here). 0 removes the rule. */
+/* Drops @permille ‰ of the UDP packets arriving on the veth end in ns_a (if @in_a) or
+ * ns_b, at random (nftables numgen; there is no netem here). On arrival, not departure:
+ * an output drop would fail the sender's sendmsg() with EPERM, which no real network
+ * does. 0 removes the rule. */
 gboolean     tc_test_netns_set_loss           (TcTestNetns  *self,
                                                gboolean      in_a,
                                                guint         permille,
