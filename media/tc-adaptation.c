@@ -115,8 +115,8 @@ tc_adaptation_feed_values (TcAdaptation *self,
       self->good_run = 0;
     }
 
-  /* A stable level for long proves the network; forget earlier failed climbs. */
-  if (self->since_change >= 60 && self->up_after > TC_ADAPTATION_UP_AFTER && !bad)
+  /* A climb that held for a minute proves the network; forget earlier failed climbs. */
+  if (self->last_change_was_up && self->since_change >= 60 && !bad)
     self->up_after = TC_ADAPTATION_UP_AFTER;
 
   if (bad && self->since_change >= TC_ADAPTATION_HOLD && self->level + 1 < N_LEVELS &&

@@ -140,7 +140,7 @@ make_video_encoder (TcVideoCodec   codec,
                 "lag-in-frames", 0,
                 "keyframe-max-dist", (int) (fps * 4),
                 "target-bitrate", 800000,
-                "threads", 2,
+                "threads", 1,   /* libvpx spins between threads: ruinous on a shared 2-core machine */
                 "undershoot", 95,
                 "buffer-size", 1000,
                 "buffer-initial-size", 500,
@@ -377,7 +377,10 @@ tc_call_media_link_receive (GstBin      *pipeline,
   if (g_strcmp0 (encoding, "VP8") == 0)
     {
       chain[n++] = gst_element_factory_make ("rtpvp8depay", NULL);
-      chain[n++] = gst_element_factory_make ("vp8dec", NULL);
+      chain[n] = gst_element_factory_make ("vp8dec", NULL);
+      if (chain[n] != NULL)
+        g_object_set (chain[n], "threads", 1, NULL);
+      n++;
     }
   else if (g_strcmp0 (encoding, "H264") == 0)
     {
@@ -456,6 +459,95 @@ fail:
 }
 
 /* ---- stats ---- */
+
+void
+tc_seq_counter_init (TcSeqCounter *counter)
+{
+  memset (counter, 0, sizeof *counter);
+  g_mutex_init (&counter->lock);
+}
+
+void
+tc_seq_counter_clear (TcSeqCounter *counter)
+{
+  g_mutex_clear (&counter->lock);
+}
+
+static void
+count_seq (TcSeqCounter *c,
+           GstBuffer    *buffer)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  guint16 seq;
+
+  if (!gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
+    return;
+  seq = gst_rtp_buffer_get_seq (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+
+  g_mutex_lock (&c->lock);
+  if (!c->started)
+    {
+      c->started = TRUE;
+      c->last_seq = seq;
+      c->expected = c->received = 1;
+    }
+  else
+    {
+      guint16 delta = (guint16) (seq - c->last_seq);
+
+      if (delta != 0 && delta < 0x8000)
+        {
+          /* A jump of thousands is a restart of the sender, not loss. */
+          c->expected += delta < 3000 ? delta : 1;
+          c->last_seq = seq;
+          c->received++;
+        }
+      else if (delta != 0 && c->received < c->expected)
+        c->received++;   /* late, reordered */
+    }
+  g_mutex_unlock (&c->lock);
+}
+
+static gboolean
+count_in_list (GstBuffer **buffer,
+               guint       idx,
+               gpointer    user_data)
+{
+  count_seq (user_data, *buffer);
+  return TRUE;
+}
+
+static GstPadProbeReturn
+seq_probe (GstPad          *pad,
+           GstPadProbeInfo *info,
+           gpointer         user_data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    count_seq (user_data, GST_PAD_PROBE_INFO_BUFFER (info));
+  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), count_in_list, user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+void
+tc_seq_counter_attach (TcSeqCounter *counter,
+                       GstPad       *pad)
+{
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     seq_probe, counter, NULL);
+}
+
+void
+tc_seq_counter_read (TcSeqCounter *counter,
+                     guint64      *expected,
+                     guint64      *received)
+{
+  g_mutex_lock (&counter->lock);
+  *expected = counter->expected;
+  *received = counter->received;
+  g_mutex_unlock (&counter->lock);
+}
 
 typedef struct {
   const GstStructure *reply;

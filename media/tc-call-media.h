@@ -31,6 +31,25 @@ typedef struct {
   GstPad     *webrtc_pad;   /* owned */
 } TcAudioSend;
 
+/* Counts RTP sequence numbers on a received stream, after webrtcbin's jitter buffer and RTX:
+ * the loss that was not repaired.  (1.22's RTCP loss figures read zero in bundle mode.) */
+typedef struct {
+  GMutex lock;
+  gboolean started;
+  guint16 last_seq;
+  guint64 expected;
+  guint64 received;
+} TcSeqCounter;
+
+void tc_seq_counter_init   (TcSeqCounter *counter);
+void tc_seq_counter_clear  (TcSeqCounter *counter);
+/* Attaches a probe counting @counter on @pad (RTP buffers and buffer lists). */
+void tc_seq_counter_attach (TcSeqCounter *counter,
+                            GstPad       *pad);
+void tc_seq_counter_read   (TcSeqCounter *counter,
+                            guint64      *expected,
+                            guint64      *received);
+
 /* The cumulative numbers read from one get-stats reply. */
 typedef struct {
   guint64 bytes_in;

@@ -71,6 +71,10 @@ struct _TcCallSession
   GstElement *remote_video_sink;
   GstElement *remote_audio_sink;
   GstPad *frames_in_pad;
+  TcSeqCounter seq_audio;
+  TcSeqCounter seq_video;
+  guint64 last_expected;
+  guint64 last_received;
   gint frames_in;     /* atomic */
   gint frames_out;    /* atomic */
 
@@ -847,6 +851,11 @@ on_pad_added (GstElement *webrtc,
       g_object_set (sink, "async", FALSE, NULL);
     }
 
+  if (g_strcmp0 (media, "video") == 0)
+    tc_seq_counter_attach (&self->seq_video, pad);
+  else if (g_strcmp0 (media, "audio") == 0)
+    tc_seq_counter_attach (&self->seq_audio, pad);
+
   frames = tc_call_media_link_receive (GST_BIN (self->pipeline), pad, sink,
                                        self->echo_probe, &is_video, &error);
   if (frames == NULL)
@@ -917,7 +926,6 @@ on_stats_main (TcCallSession *self,
   st->monotonic_us = now;
   st->rtt_ms = raw->rtt_ms;
   st->loss_out = raw->loss_out;
-  st->packets_lost_in = raw->lost_in;
   st->packets_lost_out = raw->lost_out;
   st->packets_received = (gint64) raw->packets_in;
   st->jitter_in_ms = raw->jitter_ms;
@@ -926,10 +934,27 @@ on_stats_main (TcCallSession *self,
   g_strlcpy (st->local_address, raw->local_address, sizeof st->local_address);
   g_strlcpy (st->remote_address, raw->remote_address, sizeof st->remote_address);
 
+  {
+    guint64 ea, ra, ev, rv, expected, received;
+
+    tc_seq_counter_read (&self->seq_audio, &ea, &ra);
+    tc_seq_counter_read (&self->seq_video, &ev, &rv);
+    expected = ea + ev;
+    received = ra + rv;
+    st->packets_lost_in = MAX (raw->lost_in, (gint64) (expected - received));
+    if (expected > self->last_expected)
+      {
+        guint64 e = expected - self->last_expected;
+        guint64 r = received - self->last_received;
+
+        st->loss_in = r >= e ? 0.0 : (double) (e - r) / (double) e;
+      }
+    self->last_expected = expected;
+    self->last_received = received;
+  }
+
   if (seconds > 0)
     {
-      gint64 lost = raw->lost_in - self->last_raw.lost_in;
-      gint64 got = (gint64) raw->packets_in - (gint64) self->last_raw.packets_in;
 
       st->bitrate_in_kbps = kbps (raw->bytes_in, self->last_raw.bytes_in, seconds);
       st->bitrate_out_kbps = kbps (raw->bytes_out, self->last_raw.bytes_out, seconds);
@@ -937,8 +962,6 @@ on_stats_main (TcCallSession *self,
       st->video_bitrate_in_kbps = kbps (raw->video_bytes_in, self->last_raw.video_bytes_in, seconds);
       st->fps_in = frames_in / seconds;
       st->fps_out = frames_out / seconds;
-      if (lost >= 0 && got >= 0 && lost + got > 0)
-        st->loss_in = (double) lost / (double) (lost + got);
     }
   self->last_raw = *raw;
   self->last_raw_us = now;
@@ -1100,6 +1123,15 @@ setup_ice (TcCallSession  *self,
   if (self->min_port != 0)
     g_object_set (agent, "min-rtp-port", self->min_port, NULL);
   g_object_set (agent, "ice-tcp", FALSE, NULL);
+  {
+    g_autoptr(GObject) nice_agent = NULL;
+
+    /* No UPnP port mappings on the patient's router; it also slows gathering, and its
+     * warnings are fatal under G_DEBUG=fatal-warnings.  Set once, before gathering. */
+    g_object_get (agent, "agent", &nice_agent, NULL);
+    if (nice_agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (nice_agent), "upnp"))
+      g_object_set (nice_agent, "upnp", FALSE, NULL);
+  }
   for (guint i = 0; i < self->local_addresses->len; i++)
     {
       gboolean ok = FALSE;
@@ -1556,21 +1588,18 @@ teardown (TcCallSession *self)
   if (self->webrtc != NULL)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
 
-  /* Flush the bus, take webrtcbin out of the pipeline, stop it, then stop the rest: the
-   * order that avoids 1.22's file-descriptor leak at teardown. */
+  /* Flush the bus, stop everything together (webrtcbin still has its clock, so rtpsession
+   * does not see RTCP without a running time), then take webrtcbin out of the pipeline so
+   * the last references to its transports go with it. */
   remove_source (self, &self->bus_watch);
   if (self->bus != NULL)
     gst_bus_set_flushing (self->bus, TRUE);
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
   if (self->webrtc != NULL)
     {
-      GstElement *webrtc = gst_object_ref (self->webrtc);
-
-      gst_bin_remove (GST_BIN (self->pipeline), webrtc);
-      gst_element_set_state (webrtc, GST_STATE_NULL);
-      gst_object_unref (webrtc);
+      gst_bin_remove (GST_BIN (self->pipeline), self->webrtc);
       self->webrtc = NULL;
     }
-  gst_element_set_state (self->pipeline, GST_STATE_NULL);
 
   g_mutex_lock (&self->lock);
   g_clear_object (&self->channel);
@@ -1768,6 +1797,8 @@ tc_call_session_finalize (GObject *object)
   g_free (self->probe_name);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
+  tc_seq_counter_clear (&self->seq_audio);
+  tc_seq_counter_clear (&self->seq_video);
 
   G_OBJECT_CLASS (tc_call_session_parent_class)->finalize (object);
 }
@@ -1856,6 +1887,8 @@ tc_call_session_init (TcCallSession *self)
   self->turn_uris = g_ptr_array_new_with_free_func (g_free);
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->lock);
+  tc_seq_counter_init (&self->seq_audio);
+  tc_seq_counter_init (&self->seq_video);
   g_queue_init (&self->outgoing);
   g_queue_init (&self->pending_candidates);
   tc_call_stats_init (&self->last_stats);
