@@ -139,37 +139,222 @@ tc_json_to_string (JsonNode *node)
   return g_string_free (out, FALSE);
 }
 
-/* Nesting depth outside strings; json-glib's parser recurses once per level. */
-static gboolean
-check_depth (const char *data,
-             gsize       len,
-             guint       max_depth)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
+/* A strict RFC 8259 validator run before json-glib, which is lenient: it accepts single-quoted
+ * strings and comments (which could hide brackets from a depth count), octal escapes that decode
+ * to invalid UTF-8, hex numbers, and integers that wrap beyond 64 bits. Depth is bounded here, so
+ * json-glib's recursion is too. */
+typedef struct {
+  const char *p;
+  const char *end;
+  guint       depth;
+  guint       max_depth;
+} Lexer;
 
-  for (gsize i = 0; i < len; i++)
+static gboolean validate_value (Lexer *lx);
+
+static void
+skip_ws (Lexer *lx)
+{
+  while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r'))
+    lx->p++;
+}
+
+static gboolean
+literal (Lexer *lx, const char *word)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (lx->end - lx->p) < n || memcmp (lx->p, word, n) != 0)
+    return FALSE;
+  lx->p += n;
+  return TRUE;
+}
+
+static int
+hex4 (Lexer *lx)
+{
+  int v = 0;
+
+  if (lx->end - lx->p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
     {
-      char c = data[i];
-      if (in_string)
+      int d = g_ascii_xdigit_value (lx->p[i]);
+      if (d < 0)
+        return -1;
+      v = (v << 4) | d;
+    }
+  lx->p += 4;
+  return v;
+}
+
+static gboolean
+validate_string (Lexer *lx)
+{
+  lx->p++;   /* opening quote */
+  while (lx->p < lx->end)
+    {
+      guchar c = (guchar) *lx->p;
+
+      if (c == '"')
         {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
+          lx->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return FALSE;
+      if (c != '\\')
+        {
+          lx->p++;
           continue;
         }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
+      lx->p++;
+      if (lx->p >= lx->end)
+        return FALSE;
+      switch (*lx->p++)
         {
-          if (++depth > max_depth)
-            return FALSE;
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+          break;
+        case 'u':
+          {
+            int u = hex4 (lx);
+            if (u <= 0)   /* malformed, or \u0000 which would cut a C string */
+              return FALSE;
+            if (u >= 0xDC00 && u <= 0xDFFF)
+              return FALSE;   /* lone low surrogate */
+            if (u >= 0xD800 && u <= 0xDBFF)
+              {
+                int lo;
+                if (lx->end - lx->p < 2 || lx->p[0] != '\\' || lx->p[1] != 'u')
+                  return FALSE;
+                lx->p += 2;
+                lo = hex4 (lx);
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                  return FALSE;
+              }
+            break;
+          }
+        default:
+          return FALSE;
         }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
     }
-  return TRUE;
+  return FALSE;
+}
+
+static gboolean
+validate_number (Lexer *lx)
+{
+  const char *start = lx->p;
+  gboolean integer = TRUE;
+
+  if (*lx->p == '-')
+    lx->p++;
+  if (lx->p >= lx->end || !g_ascii_isdigit (*lx->p))
+    return FALSE;
+  if (*lx->p == '0')
+    lx->p++;
+  else
+    while (lx->p < lx->end && g_ascii_isdigit (*lx->p))
+      lx->p++;
+  if (lx->p < lx->end && *lx->p == '.')
+    {
+      integer = FALSE;
+      lx->p++;
+      if (lx->p >= lx->end || !g_ascii_isdigit (*lx->p))
+        return FALSE;
+      while (lx->p < lx->end && g_ascii_isdigit (*lx->p))
+        lx->p++;
+    }
+  if (lx->p < lx->end && (*lx->p == 'e' || *lx->p == 'E'))
+    {
+      integer = FALSE;
+      lx->p++;
+      if (lx->p < lx->end && (*lx->p == '+' || *lx->p == '-'))
+        lx->p++;
+      if (lx->p >= lx->end || !g_ascii_isdigit (*lx->p))
+        return FALSE;
+      while (lx->p < lx->end && g_ascii_isdigit (*lx->p))
+        lx->p++;
+    }
+  /* json-glib reads integers into 64 bits and wraps: keep them to 18 digits */
+  return !integer || lx->p - start <= 18 + (*start == '-');
+}
+
+static gboolean
+validate_container (Lexer *lx, char close)
+{
+  gboolean first = TRUE;
+
+  if (++lx->depth > lx->max_depth)
+    return FALSE;
+  lx->p++;
+  skip_ws (lx);
+  if (lx->p < lx->end && *lx->p == close)
+    {
+      lx->p++;
+      lx->depth--;
+      return TRUE;
+    }
+  while (lx->p < lx->end)
+    {
+      if (!first)
+        {
+          if (*lx->p != ',')
+            return FALSE;
+          lx->p++;
+          skip_ws (lx);
+        }
+      first = FALSE;
+      if (close == '}')
+        {
+          if (lx->p >= lx->end || *lx->p != '"' || !validate_string (lx))
+            return FALSE;
+          skip_ws (lx);
+          if (lx->p >= lx->end || *lx->p != ':')
+            return FALSE;
+          lx->p++;
+          skip_ws (lx);
+        }
+      if (!validate_value (lx))
+        return FALSE;
+      skip_ws (lx);
+      if (lx->p < lx->end && *lx->p == close)
+        {
+          lx->p++;
+          lx->depth--;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+validate_value (Lexer *lx)
+{
+  if (lx->p >= lx->end)
+    return FALSE;
+  switch (*lx->p)
+    {
+    case '{': return validate_container (lx, '}');
+    case '[': return validate_container (lx, ']');
+    case '"': return validate_string (lx);
+    case 't': return literal (lx, "true");
+    case 'f': return literal (lx, "false");
+    case 'n': return literal (lx, "null");
+    default: return validate_number (lx);
+    }
+}
+
+static gboolean
+validate_json (const char *data, gsize len, guint max_depth)
+{
+  Lexer lx = { data, data + len, 0, max_depth };
+
+  skip_ws (&lx);
+  if (!validate_value (&lx))
+    return FALSE;
+  skip_ws (&lx);
+  return lx.p == lx.end;
 }
 
 JsonNode *
@@ -199,10 +384,10 @@ tc_json_parse (const char *data,
       g_set_error (error, TC_FHIR_ERROR, TC_FHIR_ERROR_INVALID, "Message is not UTF-8 text");
       return NULL;
     }
-  if (!check_depth (data, len, max_depth))
+  if (!validate_json (data, len, max_depth))
     {
       g_set_error (error, TC_FHIR_ERROR, TC_FHIR_ERROR_INVALID,
-                   "Message nests deeper than %u levels", max_depth);
+                   "Not strict JSON, or nested deeper than %u levels", max_depth);
       return NULL;
     }
 
