@@ -13,6 +13,8 @@
 
 #include "tc-ui-test-util.h"
 #include "tc-call-page.h"
+#include "tc-error-page.h"
+#include "tc-error-text.h"
 #include "tc-home-page.h"
 #include "tc-join-page.h"
 #include "tc-precall-page.h"
@@ -166,10 +168,16 @@ START_TEST (test_consultation_flow)
   shot (doctor, "flow-5-doctor-call");
   shot (patient, "flow-6-patient-call");
 
-  /* Mute goes through to the call session. */
-  g_object_set (patient_call, "microphone-muted", TRUE, NULL);
+  /* Mute (the Ctrl+D action) goes through to the call session, and back. */
+  g_action_group_activate_action (G_ACTION_GROUP (patient), "toggle-mute", NULL);
+  ck_assert (tc_call_page_get_microphone_muted (TC_CALL_PAGE (patient_call)));
   ck_assert (tc_call_session_get_microphone_muted (tc_consultation_get_call_session (tc_window_get_consultation (patient))));
-  g_object_set (patient_call, "microphone-muted", FALSE, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (patient), "toggle-mute", NULL);
+  ck_assert (!tc_call_session_get_microphone_muted (tc_consultation_get_call_session (tc_window_get_consultation (patient))));
+  /* Camera off (Ctrl+E) disables the session's camera. */
+  g_action_group_activate_action (G_ACTION_GROUP (doctor), "toggle-camera", NULL);
+  ck_assert (!tc_call_session_get_camera_enabled (tc_consultation_get_call_session (tc_window_get_consultation (doctor))));
+  g_action_group_activate_action (G_ACTION_GROUP (doctor), "toggle-camera", NULL);
 
   /* Chat crosses from the patient to the practitioner. */
   g_signal_emit_by_name (patient_call, "send-chat", "Bonjour docteur");
@@ -187,6 +195,53 @@ START_TEST (test_consultation_flow)
 }
 END_TEST
 
+/* The patient reaches the error page, in plain words, for each way joining fails. */
+static void
+join_and_expect_error (TcWindow *patient, const char *invitation, const char *expected_title,
+                       const char *shot_name)
+{
+  GtkWidget *join = tc_window_get_page (patient, "join");
+  GtkWidget *error_page = tc_window_get_page (patient, "error");
+
+  tc_window_show_join (patient, invitation, "Marie Dupont");
+  tc_join_page_set_consented (TC_JOIN_PAGE (join), TRUE);
+  g_signal_emit_by_name (join, "join");
+  wait_for_page (patient, "precall");
+  g_signal_emit_by_name (tc_window_get_page (patient, "precall"), "continue");
+  wait_for_page (patient, "error");
+  ck_assert_str_eq (tc_error_page_get_title (TC_ERROR_PAGE (error_page)), expected_title);
+  shot (patient, shot_name);
+  g_signal_emit_by_name (error_page, "action");
+  ck_assert_str_eq (tc_window_get_page_name (patient), "join");
+}
+
+START_TEST (test_join_errors)
+{
+  TcWindow *patient;
+  TcErrorText unreachable, unreadable;
+  g_autoptr(GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "x");
+  g_autoptr(GError) bad = g_error_new_literal (TC_CONSULTATION_ERROR, TC_CONSULTATION_ERROR_BAD_INVITATION, "x");
+
+  tc_ui_test_init ();
+  tc_error_text_describe (refused, &unreachable);
+  tc_error_text_describe (bad, &unreadable);
+  patient = tc_window_new (NULL, TC_MEDIA_MODE_TEST);
+  gtk_window_set_default_size (GTK_WINDOW (patient), 1024, 720);
+  gtk_window_present (GTK_WINDOW (patient));
+
+  /* Nothing listens on port 9 of loopback: the server cannot be reached. */
+  join_and_expect_error (patient,
+                         "teleconsult://join?server=ws%3A%2F%2F127.0.0.1%3A9%2Fws&token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                         unreachable.title, "flow-error-unreachable");
+  /* Half a link. */
+  join_and_expect_error (patient, "teleconsult://join?token=", unreadable.title, "flow-error-bad-link");
+  ck_assert_str_eq (tc_join_page_get_invitation (TC_JOIN_PAGE (tc_window_get_page (patient, "join"))), "");
+
+  gtk_window_destroy (GTK_WINDOW (patient));
+  tc_ui_test_spin (100);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -201,6 +256,7 @@ main (void)
   gst_init (NULL, NULL);
   tcase_set_timeout (tc, 180);
   tcase_add_test (tc, test_consultation_flow);
+  tcase_add_test (tc, test_join_errors);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_fork_status (sr, CK_NOFORK);
