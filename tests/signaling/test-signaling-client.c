@@ -1262,6 +1262,102 @@ START_TEST (test_thread_default_context)
 }
 END_TEST
 
+/* Declined: the patient's client closes without an error, and the same
+ * invitation works again in a new client. */
+START_TEST (test_declined)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcTestServer) server = tc_test_server_new (NULL, &error);
+  g_autoptr(JsonObject) consultation = NULL;
+  g_autoptr(JsonObject) auth = NULL;
+  TcSignalingClient *practitioner, *patient;
+  Recorder *prac_rec, *pat_rec;
+  const char *consultation_id;
+  JsonObject *declined;
+
+  ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+  practitioner = connect_practitioner (server);
+  prac_rec = recorder_new (practitioner);
+  consultation = create_consultation (practitioner);
+  consultation_id = json_object_get_string_member (consultation, "consultation_id");
+  auth = invitation_auth (invitation_token (consultation), "Bob");
+
+  patient = new_client (server, NULL);
+  pat_rec = recorder_new (patient);
+  error = connect_with (patient, auth);
+  ck_assert_msg (error == NULL, "%s", error ? error->message : "");
+  wait_for (pat_rec, "waiting", NULL, NULL, 1);
+  tc_signaling_client_decline (practitioner, consultation_id,
+                               tc_signaling_client_get_participant_id (patient), "Wrong room");
+  declined = wait_for (pat_rec, "declined", NULL, NULL, 1);
+  ck_assert_str_eq (json_object_get_string_member (declined, "reason"), "Wrong room");
+  ck_assert_int_eq (tc_signaling_client_get_state (patient), TC_SIGNALING_STATE_CLOSED);
+  ck_assert_ptr_null (tc_signaling_client_get_close_error (patient));
+  recorder_free (pat_rec);
+  unref_and_check (patient);
+
+  patient = new_client (server, NULL);
+  pat_rec = recorder_new (patient);
+  error = connect_with (patient, auth);
+  ck_assert_msg (error == NULL, "%s", error ? error->message : "");
+  wait_for (pat_rec, "waiting", NULL, NULL, 1);
+
+  recorder_free (pat_rec);
+  recorder_free (prac_rec);
+  tc_signaling_client_close (patient);
+  tc_signaling_client_close (practitioner);
+  unref_and_check (patient);
+  unref_and_check (practitioner);
+}
+END_TEST
+
+/* A kiosk with nothing scheduled is told so; once a consultation is made for its
+ * station, it joins that consultation's waiting room. */
+START_TEST (test_kiosk)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcTestServer) server = tc_test_server_new (NULL, &error);
+  g_autoptr(JsonObject) auth = json_object_new ();
+  TcSignalingClient *practitioner, *kiosk;
+  Recorder *kiosk_rec;
+  Result res = { 0 };
+  const char *consultation_id;
+
+  ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+  json_object_set_string_member (auth, "method", "kiosk");
+  json_object_set_string_member (auth, "token", server->kiosk_token);
+  json_object_set_string_member (auth, "display_name", "Room 12");
+
+  kiosk = new_client (server, NULL);
+  error = connect_with (kiosk, auth);
+  ck_assert_msg (g_error_matches (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_NO_CONSULTATION),
+                 "%s", error ? error->message : "no error");
+  g_clear_error (&error);
+
+  practitioner = connect_practitioner (server);
+  tc_signaling_client_create_consultation_async (practitioner, "Rounds", server->kiosk_station, 0, NULL,
+                                                 on_reply, &res);
+  ck_assert (run_until (is_true, &res.done, WAIT_MS));
+  ck_assert_msg (res.reply != NULL, "%s", res.error ? res.error->message : "");
+  ck_assert (!json_object_has_member (res.reply, "invitation"));
+  consultation_id = json_object_get_string_member (res.reply, "consultation_id");
+
+  kiosk_rec = recorder_new (kiosk);
+  error = connect_with (kiosk, auth);
+  ck_assert_msg (error == NULL, "%s", error ? error->message : "");
+  ck_assert_str_eq (tc_signaling_client_get_role (kiosk), "kiosk");
+  ck_assert_str_eq (tc_signaling_client_get_consultation_id (kiosk), consultation_id);
+  wait_for (kiosk_rec, "waiting", "consultation_id", consultation_id, 1);
+
+  recorder_free (kiosk_rec);
+  json_object_unref (res.reply);
+  tc_signaling_client_close (kiosk);
+  tc_signaling_client_close (practitioner);
+  unref_and_check (kiosk);
+  unref_and_check (practitioner);
+}
+END_TEST
+
 /* One case per test, so that CK_RUN_CASE=<name> runs one alone. */
 #define ADD_CASE(suite, fn)                           \
   G_STMT_START {                                      \
@@ -1291,6 +1387,8 @@ signaling_client_suite (void)
   ADD_CASE (s, test_silent_server);
   ADD_CASE (s, test_cancel_connect);
   ADD_CASE (s, test_thread_default_context);
+  ADD_CASE (s, test_declined);
+  ADD_CASE (s, test_kiosk);
   return s;
 }
 
