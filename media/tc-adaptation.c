@@ -146,8 +146,10 @@ tc_adaptation_feed (TcAdaptation      *self,
 
   g_return_val_if_fail (self != NULL && stats != NULL, FALSE);
 
-  /* What the peer receives from us is what our encoder controls. */
-  loss = stats->loss_out >= 0 ? stats->loss_out : stats->loss_in;
+  /* What the peer receives from us is what our encoder controls, but webrtcbin 1.22's RTCP
+   * loss figures are unreliable (zero in bundle mode): take the worse of the peer's report
+   * and our own receive loss, assuming the path is lossy both ways. */
+  loss = MAX (stats->loss_out, stats->loss_in);
   return tc_adaptation_feed_values (self, loss, stats->rtt_ms);
 }
 

@@ -75,6 +75,7 @@ struct _TcCallSession
   TcSeqCounter seq_video;
   guint64 last_expected;
   guint64 last_received;
+  gint64 last_rx_progress_us;
   gint frames_in;     /* atomic */
   gint frames_out;    /* atomic */
 
@@ -949,9 +950,19 @@ on_stats_main (TcCallSession *self,
 
         st->loss_in = r >= e ? 0.0 : (double) (e - r) / (double) e;
       }
+    if (received != self->last_received || self->state != TC_CALL_STATE_CONNECTED)
+      self->last_rx_progress_us = now;
     self->last_expected = expected;
     self->last_received = received;
   }
+
+  /* ICE may not notice a peer that vanished (1.22 has no consent freshness); silence does. */
+  if (self->state == TC_CALL_STATE_CONNECTED && self->last_rx_progress_us != 0 &&
+      now - self->last_rx_progress_us >= (gint64) self->grace_period_ms * 1000)
+    {
+      g_message ("nothing received for %u ms: the call needs rebuilding", self->grace_period_ms);
+      request_rebuild (self);
+    }
 
   if (seconds > 0)
     {
@@ -1131,6 +1142,9 @@ setup_ice (TcCallSession  *self,
     g_object_get (agent, "agent", &nice_agent, NULL);
     if (nice_agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (nice_agent), "upnp"))
       g_object_set (nice_agent, "upnp", FALSE, NULL);
+    /* Keepalives that expect an answer, so a vanished peer turns ICE to failed. */
+    if (nice_agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (nice_agent), "keepalive-conncheck"))
+      g_object_set (nice_agent, "keepalive-conncheck", TRUE, NULL);
   }
   for (guint i = 0; i < self->local_addresses->len; i++)
     {

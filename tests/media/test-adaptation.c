@@ -198,15 +198,24 @@ START_TEST (test_stats_entry_point)
   TcCallStats s;
 
   tc_call_stats_init (&s);
-  /* Loss reported by the peer about what we send is what counts. */
+  /* Loss the peer reports about what we send counts... */
   s.loss_out = 0.1;
   s.loss_in = 0.0;
   s.rtt_ms = 30;
   ck_assert (!tc_adaptation_feed (a, &s));
   ck_assert (tc_adaptation_feed (a, &s));
-  /* Without a peer report, our own receive loss stands in. */
+  ck_assert_uint_eq (tc_adaptation_get_level (a), 1);
+  /* ...and so does our own receive loss, even when the peer reports none. */
+  s.loss_out = 0.0;
+  s.loss_in = 0.1;
+  ck_assert (!tc_adaptation_feed (a, &s));
+  ck_assert (!tc_adaptation_feed (a, &s));
+  ck_assert (tc_adaptation_feed (a, &s));
+  ck_assert_uint_eq (tc_adaptation_get_level (a), 2);
+  /* Neither known: no decision. */
   s.loss_out = -1;
-  s.loss_in = 0.0;
+  s.loss_in = -1;
+  s.rtt_ms = -1;
   ck_assert (!tc_adaptation_feed (a, &s));
 }
 END_TEST

@@ -113,6 +113,41 @@ START_TEST (test_two_peers)
   /* The end of candidates reached the other side as an empty candidate. */
   ck_assert (call.a.got_end_of_candidates);
 
+  /* Camera off keeps the track (black frames still arrive); mute keeps audio flowing. */
+  tc_call_session_set_camera_enabled (call.a.session, FALSE);
+  tc_call_session_set_microphone_muted (call.b.session, TRUE);
+  {
+    gint v = g_atomic_int_get (&call.b.video_frames);
+    gint au = g_atomic_int_get (&call.a.audio_buffers);
+
+    tc_test_call_run_for (1000);
+    ck_assert_int_gt (g_atomic_int_get (&call.b.video_frames) - v, 10);
+    ck_assert_int_gt (g_atomic_int_get (&call.a.audio_buffers) - au, 10);
+  }
+  tc_call_session_set_camera_enabled (call.a.session, TRUE);
+  tc_call_session_set_microphone_muted (call.b.session, FALSE);
+  ck_assert (tc_call_session_get_camera_enabled (call.a.session));
+
+  /* Audio only stops the video, and video comes back (with a fresh keyframe) after. */
+  tc_call_session_set_audio_only (call.a.session, TRUE);
+  ck_assert (tc_call_session_get_audio_only (call.a.session));
+  ck_assert_uint_eq (call.a.n_audio_only_changes, 1);
+  tc_test_call_run_for (700);
+  {
+    gint v = g_atomic_int_get (&call.b.video_frames);
+
+    tc_test_call_run_for (1000);
+    ck_assert_int_le (g_atomic_int_get (&call.b.video_frames) - v, 3);
+  }
+  tc_call_session_set_audio_only (call.a.session, FALSE);
+  ck_assert_uint_eq (call.a.n_audio_only_changes, 2);
+  {
+    gint v = g_atomic_int_get (&call.b.video_frames);
+
+    tc_test_call_run_for (1500);
+    ck_assert_int_gt (g_atomic_int_get (&call.b.video_frames) - v, 10);
+  }
+
   tc_call_session_stop (call.a.session);
   tc_call_session_stop (call.b.session);
   ck_assert_int_eq (tc_call_session_get_state (call.a.session), TC_CALL_STATE_ENDED);
@@ -176,6 +211,54 @@ START_TEST (test_foreign_payload_types)
 }
 END_TEST
 
+static gboolean
+rebuild_requested (TcTestCall *call)
+{
+  return call->a.n_rebuild > 0;
+}
+
+/* The peer vanishes without a word: after the grace period the owner is asked to rebuild. */
+START_TEST (test_rebuild_after_peer_vanishes)
+{
+  TcTestCall call;
+  gint64 t0;
+
+  tc_test_call_init (&call, 0.0);
+  g_object_set (call.a.session, "grace-period-ms", 1000, NULL);
+  ck_assert (tc_test_call_start (&call));
+  ck_assert (tc_test_call_wait (&call, tc_test_call_connected, 20000));
+  ck_assert_uint_eq (call.a.n_rebuild, 0);
+
+  tc_call_session_stop (call.b.session);
+  t0 = g_get_monotonic_time ();
+  ck_assert_msg (tc_test_call_wait (&call, rebuild_requested, 40000), "rebuild-needed never came");
+  g_printerr ("rebuild-needed %.1f s after the peer vanished\n", (g_get_monotonic_time () - t0) / 1e6);
+  ck_assert_int_eq (tc_call_session_get_state (call.a.session), TC_CALL_STATE_RECONNECTING);
+  ck_assert_uint_eq (call.a.n_rebuild, 1);
+  tc_test_call_clear (&call);
+}
+END_TEST
+
+START_TEST (test_h264)
+{
+  TcTestCall call;
+
+  if (!tc_media_factory_has_element ("openh264enc"))
+    return;
+  tc_test_call_init (&call, 0.0);
+  g_object_set (call.a.session, "video-codec", TC_VIDEO_CODEC_H264, NULL);
+  g_object_set (call.b.session, "video-codec", TC_VIDEO_CODEC_H264, NULL);
+  ck_assert (tc_test_call_start (&call));
+  ck_assert_msg (tc_test_call_wait (&call, tc_test_call_media_flowing, 30000),
+                 "media did not flow: a video %d audio %d, b video %d audio %d",
+                 call.a.video_frames, call.a.audio_buffers, call.b.video_frames, call.b.audio_buffers);
+  ck_assert_ptr_nonnull (strstr (call.a.local_sdp, "H264/90000"));
+  ck_assert_ptr_nonnull (strstr (call.b.local_sdp, "H264/90000"));
+  ck_assert_ptr_null (strstr (call.b.local_sdp, "a=recvonly"));
+  tc_test_call_clear (&call);
+}
+END_TEST
+
 START_TEST (test_bad_input)
 {
   g_autoptr(TcMediaFactory) factory = tc_media_factory_new_with_mode (TC_MEDIA_MODE_TEST);
@@ -225,6 +308,18 @@ START_TEST (test_bad_input)
   ck_assert_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_TOO_LARGE);
   g_clear_error (&error);
 
+  /* The channel is not open: messages queue up to 1 MiB, then the sender is told to wait. */
+  {
+    g_autofree char *chunk = g_strnfill (60000, 'b');
+    guint accepted = 0;
+
+    while (tc_call_session_send_data (session, chunk, &error))
+      accepted++;
+    ck_assert_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BACKPRESSURE);
+    g_clear_error (&error);
+    ck_assert_uint_eq (accepted, 1024 * 1024 / 60000);
+  }
+
   tc_call_session_stop (session);
   tc_call_session_stop (session);
   ck_assert_int_eq (tc_call_session_get_state (session), TC_CALL_STATE_ENDED);
@@ -243,6 +338,8 @@ call_session_suite (void)
   tcase_add_test (tc, test_bad_input);
   tcase_add_test (tc, test_two_peers);
   tcase_add_test (tc, test_foreign_payload_types);
+  tcase_add_test (tc, test_h264);
+  tcase_add_test (tc, test_rebuild_after_peer_vanishes);
   suite_add_tcase (s, tc);
   return s;
 }
