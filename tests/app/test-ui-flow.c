@@ -101,6 +101,46 @@ shot (TcWindow *window, const char *name)
   ck_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 }
 
+/* Every button a person can reach says what it does: a visible label, or a
+ * tooltip (which GTK also exposes as the accessible description). GTK 4.8 has
+ * no API to read accessible properties back, so this is what can be checked. */
+static gboolean
+has_text_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_text_label (c))
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+assert_controls_labelled (GtkWidget *widget, const char *page)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;  /* another page, or a closed pane */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return 0;  /* GTK's own minimize/maximize/close, labelled by GTK */
+  if ((GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget)) && gtk_widget_get_visible (widget))
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+      ck_assert_msg ((tooltip != NULL && *tooltip != '\0') || has_text_label (widget),
+                     "a %s in a %s on page %s has neither words nor a tooltip", G_OBJECT_TYPE_NAME (widget),
+                     G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), page);
+      n++;
+      if (GTK_IS_MENU_BUTTON (widget))
+        return n;  /* its inner toggle is an implementation detail */
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += assert_controls_labelled (c, page);
+  return n;
+}
+
 START_TEST (test_consultation_flow)
 {
   TcWindow *doctor;
@@ -148,6 +188,7 @@ START_TEST (test_consultation_flow)
   precall = tc_window_get_page (patient, "precall");
   ck_assert_msg (tc_ui_test_wait_until (camera_checked, precall, STEP_TIMEOUT_MS), "camera check did not pass");
   shot (patient, "flow-2-patient-precall");
+  ck_assert_uint_ge (assert_controls_labelled (GTK_WIDGET (patient), "precall"), 2);
   g_signal_emit_by_name (precall, "continue");
   wait_for_page (patient, "patient-waiting");
   shot (patient, "flow-3-patient-waiting");
@@ -155,6 +196,7 @@ START_TEST (test_consultation_flow)
   /* The practitioner sees the patient waiting and admits them. */
   ck_assert_msg (tc_ui_test_wait_until (has_waiting_row, home, STEP_TIMEOUT_MS), "nobody in the waiting room");
   shot (doctor, "flow-4-doctor-waiting-room");
+  ck_assert_uint_ge (assert_controls_labelled (GTK_WIDGET (doctor), "home"), 5);
   row = tc_home_page_get_waiting_row (TC_HOME_PAGE (home), 0);
   g_signal_emit_by_name (row, "admit");
 
@@ -166,6 +208,7 @@ START_TEST (test_consultation_flow)
   doctor_call = tc_window_get_page (doctor, "call");
   patient_call = tc_window_get_page (patient, "call");
   shot (doctor, "flow-5-doctor-call");
+  ck_assert_uint_ge (assert_controls_labelled (GTK_WIDGET (doctor), "call"), 6);
   shot (patient, "flow-6-patient-call");
 
   /* Mute (the Ctrl+D action) goes through to the call session, and back. */
