@@ -5,7 +5,9 @@
  * beside the bare webrtcbin pair (tc-bench-webrtc-bare) in the same run:
  *   first frame     admission → first remote frame rendered, per side (bare pair: from
  *                   offer creation, since it has no admission)
- *   glass-to-glass  capture → render (tc-glass-clock blocks), when the CLI can stamp
+ *   glass-to-glass  capture → render (tc-glass-clock blocks), stamped and read by the
+ *                   "tcglass" GStreamer tracer (bench/tc-glass-tracer.c) loaded into the
+ *                   unchanged teleconsult-cli through GST_TRACERS
  *   CPU             CPU seconds per minute of call, per peer process (/proc/PID/stat)
  *   peak RSS        VmHWM per peer process
  * Medians of --runs (3) runs per resolution; prints a table. Never fails on time.
@@ -36,6 +38,7 @@ typedef struct {
   double cpu_s_per_min[2];
   double rss_mb[2];
   double fps_in[2];
+  double height_in[2];   /* received video height at the end (adaptation may scale down) */
   gboolean ok;
 } RunResult;
 
@@ -48,7 +51,8 @@ typedef struct {
   char        *password_file;
   GSubprocess *server;
   char        *server_url;
-  gboolean     glass;       /* the CLI has --stamp-frames/--read-stamps */
+  gboolean     glass;       /* bench/libgsttcglass.so is built */
+  char        *bench_dir;
   gboolean     stats_interval;
 } Bench;
 
@@ -87,10 +91,15 @@ static Client *
 client_spawn (const char         *label,
               const char         *ns,
               const char * const *argv,
+              const char         *glass_dir,
+              const char         *glass_log,
               GError            **error)
 {
   Client *c = g_new0 (Client, 1);
-  const char *env[] = { "TC_MEDIA_SOURCES=test", NULL };
+  g_autofree char *plugin_path = glass_dir ? g_strdup_printf ("GST_PLUGIN_PATH=%s", glass_dir) : NULL;
+  g_autofree char *log = glass_log ? g_strdup_printf ("TC_GLASS_LOG=%s", glass_log) : NULL;
+  const char *env[] = { "TC_MEDIA_SOURCES=test", plugin_path ? "GST_TRACERS=tcglass" : NULL, plugin_path, log,
+                        NULL };
 
   c->label = g_strdup (label);
   c->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -204,6 +213,21 @@ process_hwm_mb (GSubprocess *proc)
   return g_ascii_strtoll (p + 6, NULL, 10) / 1024.0;
 }
 
+static double
+last_video_height (Client *c)
+{
+  for (guint i = c->events->len; i > 0; i--)
+    {
+      JsonObject *e = g_ptr_array_index (c->events, i - 1);
+      JsonObject *v;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (e, "event", ""), "stats") == 0 &&
+          (v = json_object_get_object_member (e, "video_in")) != NULL)
+        return json_object_get_double_member_with_default (v, "height", -1);
+    }
+  return -1;
+}
+
 /* Remote frames rendered per second between two monotonic times (ms), from the frame
  * counter of the stats events that bracket the window. */
 static double
@@ -260,32 +284,34 @@ median (GArray *values)
                             g_array_index (values, double, values->len / 2)) / 2;
 }
 
-/* Glass-to-glass: the median of the per-interval medians the CLI reports in stats
- * ("glass_ms": number, or {"median": …}) after @from_ms. */
-static double
-glass_from_stats (Client *c,
-                  gint64  from_ms)
+/* Glass-to-glass latencies (ms) the tracer logged for @pid between two monotonic times. */
+static void
+glass_from_log (const char *prefix,
+                const char *pid,
+                gint64      from_us,
+                gint64      to_us,
+                GArray     *out)
 {
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *path = g_strdup_printf ("%s.%s", prefix, pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
 
-  for (guint i = 0; i < c->events->len; i++)
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
     {
-      JsonObject *e = g_ptr_array_index (c->events, i);
-      JsonNode *n;
-      double v = -1;
+      gint64 t, latency;
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (e, "event", ""), "stats") != 0 ||
-          json_object_get_int_member_with_default (e, "t_ms", 0) < from_ms ||
-          (n = json_object_get_member (e, "glass_ms")) == NULL)
-        continue;
-      if (JSON_NODE_HOLDS_VALUE (n))
-        v = json_node_get_double (n);
-      else if (JSON_NODE_HOLDS_OBJECT (n))
-        v = json_object_get_double_member_with_default (json_node_get_object (n), "median", -1);
-      if (v >= 0)
-        g_array_append_val (values, v);
+      if (sscanf (lines[i], "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &t, &latency) == 2 && t >= from_us &&
+          t <= to_us && latency >= 0)
+        {
+          double ms = latency / 1000.0;
+
+          g_array_append_val (out, ms);
+        }
     }
-  return median (values);
+  g_unlink (path);
 }
 
 /* ---- one Teleconsult call ----------------------------------------------------------- */
@@ -304,8 +330,10 @@ run_call (Bench     *b,
   JsonObject *inv;
   g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *glass_log = g_build_filename (b->dir, "glass", NULL);
+  char *pids[2] = { NULL, NULL };
   double cpu0[2], cpu1[2];
-  gint64 t0, t1, window_start_ms;
+  gint64 t0 = 0, t1 = 0, window_start_ms;
   gboolean ok = FALSE;
 
   memset (r, 0, sizeof *r);
@@ -332,11 +360,6 @@ run_call (Bench     *b,
       g_ptr_array_add (a, res);
       g_ptr_array_add (a, (gpointer) "--fps");
       g_ptr_array_add (a, (gpointer) "30");
-      if (b->glass)
-        {
-          g_ptr_array_add (a, (gpointer) "--stamp-frames");
-          g_ptr_array_add (a, (gpointer) "--read-stamps");
-        }
       if (b->stats_interval)
         {
           g_ptr_array_add (a, (gpointer) "--stats-interval");
@@ -346,7 +369,7 @@ run_call (Bench     *b,
   g_ptr_array_add (pargv, NULL);
 
   sides[0] = client_spawn ("practitioner", b->netns ? b->netns->ns_a : NULL,
-                           (const char * const *) pargv->pdata, &error);
+                           (const char * const *) pargv->pdata, b->glass ? b->bench_dir : NULL, glass_log, &error);
   if (sides[0] == NULL)
     goto out;
   inv = wait_event (sides[0], "invitation", NULL, NULL, 30000);
@@ -362,7 +385,8 @@ run_call (Bench     *b,
   g_ptr_array_add (cargv, (gpointer) "--name");
   g_ptr_array_add (cargv, (gpointer) "Bench Patient");
   g_ptr_array_add (cargv, NULL);
-  sides[1] = client_spawn ("patient", b->netns ? b->netns->ns_b : NULL, (const char * const *) cargv->pdata, &error);
+  sides[1] = client_spawn ("patient", b->netns ? b->netns->ns_b : NULL, (const char * const *) cargv->pdata,
+                           b->glass ? b->bench_dir : NULL, glass_log, &error);
   if (sides[1] == NULL)
     goto out;
 
@@ -391,22 +415,24 @@ run_call (Bench     *b,
       r->rss_mb[i] = process_hwm_mb (sides[i]->proc);
       r->cpu_s_per_min[i] = cpu0[i] >= 0 && cpu1[i] >= 0 ? (cpu1[i] - cpu0[i]) / ((t1 - t0) / 1e6) * 60 : -1;
       r->fps_in[i] = fps_between (sides[i], window_start_ms, t1 / 1000);
+      r->height_in[i] = last_video_height (sides[i]);
     }
-  {
-    g_autoptr(GArray) g = g_array_new (FALSE, FALSE, sizeof (double));
-
-    for (guint i = 0; i < 2; i++)
-      {
-        double v = glass_from_stats (sides[i], window_start_ms);
-
-        if (v >= 0)
-          g_array_append_val (g, v);
-      }
-    r->glass_ms = median (g);
-  }
+  for (guint i = 0; i < 2; i++)
+    pids[i] = g_strdup (g_subprocess_get_identifier (sides[i]->proc));
   ok = cpu0[0] >= 0 && cpu1[1] >= 0;
+  if (b->glass)
+    {
+      g_autoptr(GArray) g = g_array_new (FALSE, FALSE, sizeof (double));
+
+      for (guint i = 0; i < 2; i++)
+        if (pids[i] != NULL)
+          glass_from_log (glass_log, pids[i], t0, t1, g);
+      r->glass_ms = g->len > 0 ? median (g) : -1;
+    }
 
 out:
+  g_free (pids[0]);
+  g_free (pids[1]);
   if (error != NULL)
     g_printerr ("call: %s\n", error->message);
   client_free (sides[1]);
@@ -457,6 +483,8 @@ run_bare (Bench     *b,
     r->glass_ms = g != NULL && json_array_get_length (g) == 2
                     ? (json_array_get_double_element (g, 0) + json_array_get_double_element (g, 1)) / 2 : -1;
   }
+  /* No adaptation in the bare pair: it receives what it sends. */
+  r->height_in[0] = r->height_in[1] = height;
   r->ok = TRUE;
   return TRUE;
 }
@@ -523,26 +551,28 @@ cli_has (const char *cli,
 static void
 print_row (const char *what,
            const char *res,
-           GArray     *cols[9],
+           GArray     *cols[11],
            guint       ok_runs,
            guint       runs)
 {
   double g2g = median (cols[2]);
   g_autofree char *g2g_text = g2g >= 0 ? g_strdup_printf ("%6.0f", g2g) : g_strdup ("   n/a");
 
-  g_print ("| %-11s | %-9s | %6.0f / %6.0f | %s | %5.1f / %5.1f | %6.1f / %6.1f | %4.1f / %4.1f | %u/%u |\n",
+  g_print ("| %-11s | %-9s | %6.0f / %6.0f | %s | %5.1f / %5.1f | %6.1f / %6.1f | %4.1f / %4.1f | %4.0f / %4.0f | %u/%u |\n",
            what, res, median (cols[0]), median (cols[1]), g2g_text, median (cols[3]), median (cols[4]),
-           median (cols[5]), median (cols[6]), median (cols[7]), median (cols[8]), ok_runs, runs);
+           median (cols[5]), median (cols[6]), median (cols[7]), median (cols[8]), median (cols[9]),
+           median (cols[10]), ok_runs, runs);
 }
 
 static void
-add_result (GArray          *cols[9],
+add_result (GArray          *cols[11],
             const RunResult *r)
 {
-  double v[9] = { r->first_frame_ms[0], r->first_frame_ms[1], r->glass_ms, r->cpu_s_per_min[0],
-                  r->cpu_s_per_min[1], r->rss_mb[0], r->rss_mb[1], r->fps_in[0], r->fps_in[1] };
+  double v[11] = { r->first_frame_ms[0], r->first_frame_ms[1], r->glass_ms, r->cpu_s_per_min[0],
+                   r->cpu_s_per_min[1], r->rss_mb[0], r->rss_mb[1], r->fps_in[0], r->fps_in[1],
+                   r->height_in[0], r->height_in[1] };
 
-  for (guint i = 0; i < 9; i++)
+  for (guint i = 0; i < 11; i++)
     if (i != 2 || v[i] >= 0)
       g_array_append_val (cols[i], v[i]);
 }
@@ -584,7 +614,12 @@ main (int   argc,
       g_printerr ("tc-bench-call: build teleconsult-server and teleconsult-cli first\n");
       return 0;
     }
-  b.glass = cli_has (b.cli_bin, "--stamp-frames") && cli_has (b.cli_bin, "--read-stamps");
+  b.bench_dir = g_strdup (bench_dir);
+  {
+    g_autofree char *plugin = g_build_filename (bench_dir, "libgsttcglass.so", NULL);
+
+    b.glass = g_file_test (plugin, G_FILE_TEST_EXISTS);
+  }
   b.stats_interval = cli_has (b.cli_bin, "--stats-interval");
   b.dir = g_dir_make_tmp ("tc-bench-call-XXXXXX", NULL);
   if (geteuid () == 0)
@@ -609,18 +644,18 @@ main (int   argc,
            b.netns ? "two namespaces over a veth" : "loopback", runs, duration);
   g_print ("first frame: Teleconsult from admission, bare from offer creation; pairs are "
            "practitioner / patient (bare: offerer / answerer)%s\n\n",
-           b.glass ? "" : "; glass-to-glass n/a: the CLI has no --stamp-frames/--read-stamps");
-  g_print ("| pairing     | res       | first frame ms  | g2g ms | CPU s/min     | peak RSS MB     | fps in      | ok  |\n");
-  g_print ("|-------------|-----------|-----------------|--------|---------------|-----------------|-------------|-----|\n");
+           b.glass ? "" : "; glass-to-glass n/a: bench/libgsttcglass.so is not built");
+  g_print ("| pairing     | res       | first frame ms  | g2g ms | CPU s/min     | peak RSS MB     | fps in      | height in   | ok  |\n");
+  g_print ("|-------------|-----------|-----------------|--------|---------------|-----------------|-------------|-------------|-----|\n");
   for (guint ri = 0; res_list[ri] != NULL; ri++)
     {
       guint w, h;
-      GArray *tele[9], *bare[9];
+      GArray *tele[11], *bare[11];
       guint tele_ok = 0, bare_ok = 0;
 
       if (sscanf (res_list[ri], "%ux%u", &w, &h) != 2)
         continue;
-      for (guint i = 0; i < 9; i++)
+      for (guint i = 0; i < 11; i++)
         {
           tele[i] = g_array_new (FALSE, FALSE, sizeof (double));
           bare[i] = g_array_new (FALSE, FALSE, sizeof (double));
@@ -644,7 +679,7 @@ main (int   argc,
       print_row ("Teleconsult", res_list[ri], tele, tele_ok, (guint) runs);
       if (!no_bare)
         print_row ("bare", res_list[ri], bare, bare_ok, (guint) runs);
-      for (guint i = 0; i < 9; i++)
+      for (guint i = 0; i < 11; i++)
         {
           g_array_unref (tele[i]);
           g_array_unref (bare[i]);
@@ -670,6 +705,7 @@ main (int   argc,
   g_free (b.server_bin);
   g_free (b.cli_bin);
   g_free (b.bare_bin);
+  g_free (b.bench_dir);
   g_free (b.password_file);
   g_free (b.server_url);
   return 0;

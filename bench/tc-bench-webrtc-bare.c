@@ -569,7 +569,7 @@ run_pair (const char  *self_exe,
   relay.loop = g_main_loop_new (NULL, FALSE);
   for (guint i = 0; i < 2; i++)
     {
-      const char *argv[] = { "nice", self_exe, "--peer", i == 0 ? "offer" : "answer", "--width", w,
+      const char *argv[] = { self_exe, "--peer", i == 0 ? "offer" : "answer", "--width", w,
                              "--height", h, "--duration", d, NULL };
       g_autoptr(GError) error = NULL;
       PeerProc *p = &relay.peers[i];
