@@ -371,6 +371,22 @@ START_TEST (test_summary_and_error_pages)
 }
 END_TEST
 
+/* The shortcuts window (Ctrl+?) parses and lists the call shortcuts. */
+START_TEST (test_shortcuts_window)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/teleconsult/Teleconsult/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+
+  ck_assert_ptr_nonnull (overlay);
+  ck_assert (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_set_default_size (GTK_WINDOW (overlay), 900, 600);
+  gtk_window_present (GTK_WINDOW (overlay));
+  screenshot (GTK_WINDOW (overlay), "shortcuts");
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+END_TEST
+
 int
 main (void)
 {
@@ -389,6 +405,7 @@ main (void)
   tcase_add_test (tc, test_patient_waiting_page);
   tcase_add_test (tc, test_call_page);
   tcase_add_test (tc, test_summary_and_error_pages);
+  tcase_add_test (tc, test_shortcuts_window);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   /* GTK holds an X connection: one process, no fork per test. */
