@@ -4,6 +4,7 @@
 #include <check.h>
 #include <gst/gst.h>
 
+#include "tc-adaptation.h"
 #include "tc-call-fixture.h"
 
 #define WINDOW_MS 10000
@@ -69,6 +70,36 @@ START_TEST (test_five_percent_loss)
 }
 END_TEST
 
+static guint top_kbps;
+
+static gboolean
+stepped_down (TcTestCall *call)
+{
+  return call->a.stats.target_bitrate_kbps > 0 && call->a.stats.target_bitrate_kbps < top_kbps;
+}
+
+/* Heavy loss: the adaptation lowers what the video sender asks of the encoder. */
+START_TEST (test_adaptation_steps_down)
+{
+  TcTestCall call;
+  g_autoptr(TcAdaptation) ladder = tc_adaptation_new (320, 240, 30);
+
+  top_kbps = tc_adaptation_get_step_at (ladder, 0)->bitrate_kbps;
+  tc_test_call_init (&call, 0.15);
+  tc_media_factory_set_resolution (call.a.factory, 320, 240);
+  tc_media_factory_set_resolution (call.b.factory, 320, 240);
+  ck_assert (tc_test_call_start (&call));
+  ck_assert (tc_test_call_wait (&call, tc_test_call_connected, 20000));
+  ck_assert_msg (tc_test_call_wait (&call, stepped_down, 20000),
+                 "no step down: target %u kbit/s, loss in %.3f", call.a.stats.target_bitrate_kbps,
+                 call.a.stats.loss_in);
+  g_printerr ("15%% loss: target bitrate %u -> %u kbit/s, quality %d\n", top_kbps,
+              call.a.stats.target_bitrate_kbps, call.a.stats.quality);
+  ck_assert_int_ne (call.a.stats.quality, TC_QUALITY_GOOD);
+  tc_test_call_clear (&call);
+}
+END_TEST
+
 int
 main (int argc, char **argv)
 {
@@ -85,6 +116,7 @@ main (int argc, char **argv)
     }
   tcase_set_timeout (tc, 90);
   tcase_add_test (tc, test_five_percent_loss);
+  tcase_add_test (tc, test_adaptation_steps_down);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_ENV);
