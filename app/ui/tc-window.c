@@ -83,6 +83,7 @@ show_page (TcWindow   *self,
   if (g_strcmp0 (name, "precall") != 0 && self->device_check != NULL)
     tc_device_check_stop (self->device_check);
 
+  g_debug ("page %s", name);
   gtk_stack_set_visible_child_name (self->stack, name);
   /* Back only where going back is safe and means something. */
   gtk_widget_set_visible (self->back_button,
