@@ -239,17 +239,26 @@ observation_code (const TcReading *reading, const KindMap *m)
     }
 }
 
-/* FHIR dateTime: seconds and a "+hh:mm" offset (GLib's ISO 8601 writes "+01", which FHIR refuses).
- * In UTC when the offset is not whole minutes (historic zones), which FHIR cannot express. */
+/* FHIR dateTime: four-digit year, seconds and a "+hh:mm" offset (GLib's ISO 8601 writes "+01", and
+ * its %Y does not pad years before 1000; FHIR refuses both). In UTC when the offset is not whole
+ * minutes (historic zones), which FHIR cannot express. */
 static char *
 format_date_time (GDateTime *t)
 {
   g_autoptr(GDateTime) utc = NULL;
+  GTimeSpan offset = g_date_time_get_utc_offset (t);
+  gint64 minutes;
 
-  if (g_date_time_get_utc_offset (t) % (60 * G_TIME_SPAN_SECOND) == 0)
-    return g_date_time_format (t, "%Y-%m-%dT%H:%M:%S%:z");
-  utc = g_date_time_to_utc (t);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S%:z");
+  if (offset % (60 * G_TIME_SPAN_SECOND) != 0)
+    {
+      t = utc = g_date_time_to_utc (t);
+      offset = 0;
+    }
+  minutes = (offset < 0 ? -offset : offset) / (60 * G_TIME_SPAN_SECOND);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+                          g_date_time_get_year (t), g_date_time_get_month (t), g_date_time_get_day_of_month (t),
+                          g_date_time_get_hour (t), g_date_time_get_minute (t), g_date_time_get_second (t),
+                          offset < 0 ? '-' : '+', (int) (minutes / 60), (int) (minutes % 60));
 }
 
 static void
@@ -889,16 +898,32 @@ parse_device (JsonObject *obs, TcReading *reading, GError **error)
   return TRUE;
 }
 
+/* FHIR dateTime to the second, with a zone: YYYY-MM-DDThh:mm:ss[.fff…](Z|±hh:mm). Partial dates
+ * are valid FHIR but not a measurement time. */
 static gboolean
-iso8601_has_zone (const char *s)
+is_full_date_time (const char *s)
 {
+  static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
   gsize n = strlen (s);
+  gsize i;
 
-  if (n < 20 || strchr (s, 'T') == NULL)
+  if (n < 20)
     return FALSE;
-  if (s[n - 1] == 'Z')
-    return TRUE;
-  return n >= 25 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':';
+  for (i = 0; i < sizeof pattern - 1; i++)
+    if (pattern[i] == 'd' ? !g_ascii_isdigit (s[i]) : s[i] != pattern[i])
+      return FALSE;
+  if (s[i] == '.')
+    {
+      i++;
+      if (!g_ascii_isdigit (s[i]))
+        return FALSE;
+      while (g_ascii_isdigit (s[i]))
+        i++;
+    }
+  if (s[i] == 'Z')
+    return s[i + 1] == '\0';
+  return (s[i] == '+' || s[i] == '-') && g_ascii_isdigit (s[i + 1]) && g_ascii_isdigit (s[i + 2]) &&
+         s[i + 3] == ':' && g_ascii_isdigit (s[i + 4]) && g_ascii_isdigit (s[i + 5]) && s[i + 6] == '\0';
 }
 
 static TcReading *
@@ -949,7 +974,7 @@ parse_node (JsonNode *node,
       fail (error, "Observation: status “%s” is neither final nor preliminary", status);
       return NULL;
     }
-  if (!iso8601_has_zone (effective) || (ts = g_date_time_new_from_iso8601 (effective, NULL)) == NULL)
+  if (!is_full_date_time (effective) || (ts = g_date_time_new_from_iso8601 (effective, NULL)) == NULL)
     {
       fail (error, "Observation: “effectiveDateTime” is not a full date and time with a zone");
       return NULL;

@@ -48,15 +48,24 @@ append_double (GString *out,
       g_string_append (out, "null");
       return;
     }
-  for (int precision = 1; precision <= 17; precision++)
+  /* fixed notation with the fewest decimals that read back to the same double ("36.6", "20",
+   * "0.00095"); exponent notation only for magnitudes where fixed would be absurd */
+  buf[0] = '\0';
+  if (fabs (d) < 1e15 && (d == 0 || fabs (d) >= 1e-9))
     {
-      char fmt[8];
+      for (int decimals = 0; decimals <= 17; decimals++)
+        {
+          char fmt[8];
 
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, fmt, d);
-      if (g_ascii_strtod (buf, NULL) == d)
-        break;
+          g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
+          g_ascii_formatd (buf, sizeof buf, fmt, d);
+          if (g_ascii_strtod (buf, NULL) == d)
+            break;
+          buf[0] = '\0';
+        }
     }
+  if (buf[0] == '\0')
+    g_ascii_formatd (buf, sizeof buf, "%.17g", d);
   g_string_append (out, buf);
 }
 
