@@ -75,7 +75,9 @@ struct _TcCallSession
   TcSeqCounter seq_video;
   guint64 last_expected;
   guint64 last_received;
+  guint64 watch_received;
   gint64 last_rx_progress_us;
+  guint watch_source;
   gint frames_in;     /* atomic */
   gint frames_out;    /* atomic */
 
@@ -104,6 +106,7 @@ struct _TcCallSession
   /* stats and adaptation */
   guint stats_source;
   gboolean stats_pending;
+  gint64 stats_requested_us;
   TcCallStats last_stats;
   gboolean have_stats;
   TcRawStats last_raw;
@@ -950,19 +953,9 @@ on_stats_main (TcCallSession *self,
 
         st->loss_in = r >= e ? 0.0 : (double) (e - r) / (double) e;
       }
-    if (received != self->last_received || self->state != TC_CALL_STATE_CONNECTED)
-      self->last_rx_progress_us = now;
     self->last_expected = expected;
     self->last_received = received;
   }
-
-  /* ICE may not notice a peer that vanished (1.22 has no consent freshness); silence does. */
-  if (self->state == TC_CALL_STATE_CONNECTED && self->last_rx_progress_us != 0 &&
-      now - self->last_rx_progress_us >= (gint64) self->grace_period_ms * 1000)
-    {
-      g_message ("nothing received for %u ms: the call needs rebuilding", self->grace_period_ms);
-      request_rebuild (self);
-    }
 
   if (seconds > 0)
     {
@@ -1023,12 +1016,45 @@ stats_tick (gpointer user_data)
   TcCallSession *self = user_data;
   GstPromise *promise;
 
-  if (self->stats_pending || self->webrtc == NULL)
+  /* A reply may never come (webrtcbin 1.22 stalls during a hung DTLS handshake): after a
+   * few seconds ask again rather than go without stats for the rest of the call. */
+  if (self->webrtc == NULL ||
+      (self->stats_pending && g_get_monotonic_time () - self->stats_requested_us < 5 * G_USEC_PER_SEC))
     return G_SOURCE_CONTINUE;
   self->stats_pending = TRUE;
+  self->stats_requested_us = g_get_monotonic_time ();
   promise = gst_promise_new_with_change_func (on_stats_reply, g_object_ref (self), g_object_unref);
   g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
   gst_promise_unref (promise);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ICE may not notice a peer that vanished (1.22 has no consent freshness), and webrtcbin may
+ * stop answering get-stats while a DTLS handshake hangs: this watch reads only our own RTP
+ * counters. */
+static gboolean
+silence_watch (gpointer user_data)
+{
+  TcCallSession *self = user_data;
+  guint64 ea, ra, ev, rv;
+  gint64 now = g_get_monotonic_time ();
+
+  tc_seq_counter_read (&self->seq_audio, &ea, &ra);
+  tc_seq_counter_read (&self->seq_video, &ev, &rv);
+  if (ra + rv != self->watch_received || self->state != TC_CALL_STATE_CONNECTED ||
+      self->last_rx_progress_us == 0)
+    {
+      self->watch_received = ra + rv;
+      self->last_rx_progress_us = now;
+      return G_SOURCE_CONTINUE;
+    }
+  if (now - self->last_rx_progress_us >= (gint64) self->grace_period_ms * 1000)
+    {
+      g_message ("nothing received for %u ms: the call needs rebuilding", self->grace_period_ms);
+      self->watch_source = 0;
+      request_rebuild (self);
+      return G_SOURCE_REMOVE;
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -1354,6 +1380,7 @@ tc_call_session_start (TcCallSession  *self,
     }
 
   self->stats_source = add_timeout (self, STATS_INTERVAL_MS, stats_tick);
+  self->watch_source = add_timeout (self, 250, silence_watch);
   if (self->role == TC_CALL_ROLE_OFFERER)
     hop (self, create_offer_main, NULL, NULL);
   return TRUE;
@@ -1593,6 +1620,7 @@ teardown (TcCallSession *self)
 {
   remove_source (self, &self->stats_source);
   remove_source (self, &self->grace_source);
+  remove_source (self, &self->watch_source);
 
   if (self->pipeline == NULL)
     return;
