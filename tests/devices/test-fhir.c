@@ -323,6 +323,31 @@ START_TEST (test_roundtrip)
 }
 END_TEST
 
+/* The device's wall-clock time travels with the local offset, whatever the zone. */
+static const char *zones[] = { "UTC", "Europe/Paris", "America/St_Johns", "Asia/Kolkata", "Pacific/Chatham" };
+static const char *offsets[] = { "+00:00", "+01:00", "-02:30", "+05:30", "+13:45" };   /* on 2024-03-15 */
+
+START_TEST (test_time_zones)
+{
+  g_autoptr(TcReading) a = NULL;
+  g_autoptr(TcReading) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  g_setenv ("TZ", zones[_i], TRUE);
+  a = FROM (0x2A1C, 0x02, 0x6E, 0x01, 0x00, 0xFF, TS);
+  ck_assert_int_eq (g_date_time_get_hour (a->timestamp), 10);
+  json = tc_fhir_observation_to_string (a, NULL, &error);
+  {
+    g_autofree char *expect = g_strdup_printf ("\"effectiveDateTime\":\"2024-03-15T10:30:45%s\"", offsets[_i]);
+    ck_assert_msg (strstr (json, expect) != NULL, "%s not in %s", expect, json);
+  }
+  b = tc_fhir_observation_parse (json, strlen (json), &error);
+  ck_assert_msg (b != NULL, "%s: %s", zones[_i], error ? error->message : "");
+  ck_assert (g_date_time_equal (a->timestamp, b->timestamp));
+}
+END_TEST
+
 START_TEST (test_reception_time)
 {
   g_autoptr(TcReading) a = FROM (0x2A37, 0x00, 0x48);
@@ -455,6 +480,7 @@ fhir_suite (void)
   tcase_add_test (tc, test_numbers_print_as_decimals);
   tcase_add_loop_test (tc, test_roundtrip, 0, G_N_ELEMENTS (roundtrip_vectors));
   tcase_add_test (tc, test_reception_time);
+  tcase_add_loop_test (tc, test_time_zones, 0, G_N_ELEMENTS (zones));
   tcase_add_loop_test (tc, test_parse_rejects, 0, G_N_ELEMENTS (mutations) + 1);
   tcase_add_test (tc, test_parse_bounds);
   tcase_add_test (tc, test_parse_unicode_escapes);
