@@ -54,6 +54,8 @@ typedef struct {
   char      *peer_id;        /* admitted peer, or NULL */
   char      *consultation_id;
   char      *token;          /* patients: their invitation */
+  GString   *relay_text;     /* the relay message, timestamp patched per send */
+  gsize      ts_offset;
   guint      creates_wanted;
   guint      creates_sent;
   double     create_tokens;
@@ -81,7 +83,7 @@ struct _Bench {
   GString    *padding;         /* JSON-escaped SDP body */
   gboolean    measuring;
   GArray     *latencies;       /* gint64 ns */
-  guint64     sent, received;
+  guint64     sent, received, skipped;
 };
 
 typedef struct {
@@ -92,6 +94,7 @@ typedef struct {
   guint   relay_clients;
   guint   rate;
   guint   runs;
+  guint   idle_runs;
   guint   seconds;
   guint   message_size;
   BenchServer server;   /* the server under test */
@@ -177,6 +180,8 @@ client_free (Client *c)
   g_free (c->peer_id);
   g_free (c->consultation_id);
   g_free (c->token);
+  if (c->relay_text)
+    g_string_free (c->relay_text, TRUE);
   g_clear_pointer (&c->admitted_ids, g_ptr_array_unref);
   g_clear_pointer (&c->own_consultations, g_hash_table_unref);
   g_free (c);
@@ -510,6 +515,7 @@ typedef struct {
   double kib_per_conn;
   double echo_kib_per_conn;
   double setup_s;
+  double idle_cpu;
 } IdleResult;
 
 static gboolean
@@ -538,15 +544,20 @@ run_idle (Options *o, guint n, IdleResult *r)
   r->setup_s = (bench_now_ns () - t0) / 1e9;
   /* Hold them a little (pings and pongs keep flowing), then measure. */
   {
-    gint64 until = bench_now_ns () + 3 * NS_PER_S;
+    gint64 cpu0 = bench_read_cpu_ticks (o->server.pid);
+    gint64 h0 = bench_now_ns (), until = h0 + 5 * NS_PER_S;
     while (bench_now_ns () < until)
       bench_loop_iterate (b.loop, 50);
+    r->idle_cpu = 100.0 * (bench_read_cpu_ticks (o->server.pid) - cpu0) / sysconf (_SC_CLK_TCK) /
+                  ((bench_now_ns () - h0) / 1e9);
   }
   rss1 = bench_read_rss_kib (o->server.pid);
   r->held = count_open (&b, KIND_PATIENT);
   r->kib_per_conn = r->held > 0 ? (double) (rss1 - rss0) / r->held : -1;
-  printf ("    N=%u: %u patient + %u practitioner connections held, server RSS %.1f → %.1f MiB, setup %.1f s\n",
-          n, r->held, count_open (&b, KIND_PRACTITIONER), rss0 / 1024.0, rss1 / 1024.0, r->setup_s);
+  printf ("    N=%u: %u patient + %u practitioner connections held (%u closed, %u never started), "
+          "server RSS %.1f → %.1f MiB, setup %.1f s, server CPU while idle %.0f%%\n",
+          n, r->held, count_open (&b, KIND_PRACTITIONER), b.n_closed, g_queue_get_length (&b.patient_queue),
+          rss0 / 1024.0, rss1 / 1024.0, r->setup_s, r->idle_cpu);
   print_errors (&b);
   bench_clear (&b);
   bench_server_stop (&o->server);
@@ -582,13 +593,26 @@ build_padding (Bench *b, guint size)
                             i, i / 250, i % 250, i % 10000), i++;
 }
 
+/* The message text is built once per client; each send patches the fixed-width
+ * timestamp in place, so the client's cost per message is a copy and a mask. */
+#define TS_WIDTH 19
+
 static void
-send_relay (Bench *b, Client *c, GString *buf)
+send_relay (Bench *b, Client *c)
 {
-  g_string_printf (buf, "{\"type\":\"sdp\",\"to\":\"%s\",\"description\":{\"type\":\"offer\",\"sdp\":"
-                   "\"a=x-bench:%u %" G_GINT64_FORMAT "\\r\\n%s\"}}",
-                   c->peer_id ? c->peer_id : "echo", c->index, bench_now_ns (), b->padding->str);
-  bench_ws_send_text (c->ws, buf->str, buf->len);
+  char ts[TS_WIDTH + 1];
+
+  if (c->relay_text == NULL)
+    {
+      c->relay_text = g_string_new (NULL);
+      g_string_printf (c->relay_text, "{\"type\":\"sdp\",\"to\":\"%s\",\"description\":{\"type\":\"offer\",\"sdp\":"
+                       "\"a=x-bench:%u ", c->peer_id ? c->peer_id : "echo", c->index);
+      c->ts_offset = c->relay_text->len;
+      g_string_append_printf (c->relay_text, "%0*d\\r\\n%s\"}}", TS_WIDTH, 0, b->padding->str);
+    }
+  g_snprintf (ts, sizeof ts, "%0*" G_GINT64_FORMAT, TS_WIDTH, bench_now_ns ());
+  memcpy (c->relay_text->str + c->ts_offset, ts, TS_WIDTH);
+  bench_ws_send_text (c->ws, c->relay_text->str, c->relay_text->len);
   b->sent++;
 }
 
@@ -596,6 +620,9 @@ typedef struct {
   double p50, p99, max;
   guint64 samples, lost;
   double server_cpu;
+  double client_cpu;
+  double rate;
+  guint64 skipped;
 } RelayRun;
 
 /* Every participating client sends @rate messages a second, spread evenly: client i in
@@ -603,25 +630,32 @@ typedef struct {
 static void
 relay_window (Bench *b, GPtrArray *senders, guint rate, guint seconds, gboolean measure, pid_t pid, RelayRun *r)
 {
-  g_autoptr(GString) buf = g_string_sized_new (b->padding->len + 256);
   guint slots = MAX (1u, 1000 / rate);
   gint64 start = bench_now_ns ();
   gint64 end = start + (gint64) seconds * NS_PER_S;
   gint64 last_tick = start / 1000000 - 1;
   gint64 cpu0 = bench_read_cpu_ticks (pid);
-  guint64 sent0 = b->sent, received0 = b->received;
+  gint64 self0 = bench_read_cpu_ticks (getpid ());
+  guint64 sent0 = b->sent, received0 = b->received, skipped0 = b->skipped;
 
   g_array_set_size (b->latencies, 0);
   b->measuring = measure;
   while (bench_now_ns () < end)
     {
       gint64 tick = bench_now_ns () / 1000000;
+      /* When the client falls behind it skips sends rather than bursting (a burst would
+       * trip the server's rate limit and measure the client, not the server). */
+      if (tick - last_tick > 20)
+        {
+          b->skipped += (guint64) (tick - 20 - last_tick) * senders->len / slots;
+          last_tick = tick - 20;
+        }
       for (gint64 t = last_tick + 1; t <= tick; t++)
         for (guint i = (guint) (t % slots); i < senders->len; i += slots)
           {
             Client *c = senders->pdata[i];
             if (!c->closed && c->ws->state == BENCH_WS_OPEN)
-              send_relay (b, c, buf);
+              send_relay (b, c);
           }
       last_tick = tick;
       bench_loop_iterate (b->loop, 1);
@@ -636,22 +670,27 @@ relay_window (Bench *b, GPtrArray *senders, guint rate, guint seconds, gboolean 
   if (r != NULL)
     {
       gint64 cpu1 = bench_read_cpu_ticks (pid);
+      double elapsed = (bench_now_ns () - start) / 1e9;
       qsort (b->latencies->data, b->latencies->len, sizeof (gint64), compare_gint64);
       r->p50 = percentile_ms (b->latencies, 0.50);
       r->p99 = percentile_ms (b->latencies, 0.99);
       r->max = b->latencies->len ? g_array_index (b->latencies, gint64, b->latencies->len - 1) / 1e6 : -1;
       r->samples = b->latencies->len;
       r->lost = (b->sent - sent0) - (b->received - received0);
-      r->server_cpu = cpu0 >= 0 && cpu1 >= 0 ? 100.0 * (cpu1 - cpu0) / sysconf (_SC_CLK_TCK) /
-                      ((bench_now_ns () - start) / 1e9) : -1;
+      r->server_cpu = cpu0 >= 0 && cpu1 >= 0 ? 100.0 * (cpu1 - cpu0) / sysconf (_SC_CLK_TCK) / elapsed : -1;
+      r->client_cpu = 100.0 * (bench_read_cpu_ticks (getpid ()) - self0) / sysconf (_SC_CLK_TCK) / elapsed;
+      r->skipped = b->skipped - skipped0;
+      r->rate = (b->sent - sent0) / elapsed;
     }
 }
 
 static void
 print_relay_run (const char *what, guint run, RelayRun *r)
 {
-  printf ("    %s run %u: p50 %.2f ms, p99 %.2f ms, max %.1f ms, %" G_GUINT64_FORMAT " samples, %" G_GUINT64_FORMAT
-          " not received, server CPU %.0f%%\n", what, run, r->p50, r->p99, r->max, r->samples, r->lost, r->server_cpu);
+  printf ("    %s run %u: p50 %.2f ms, p99 %.2f ms, max %.1f ms, %" G_GUINT64_FORMAT " samples (%.0f msg/s sent, %"
+          G_GUINT64_FORMAT " skipped by a late client), %" G_GUINT64_FORMAT " not received; CPU: server %.0f%%, "
+          "bench client %.0f%%\n", what, run, r->p50, r->p99, r->max, r->samples, r->rate, r->skipped, r->lost,
+          r->server_cpu, r->client_cpu);
 }
 
 static gboolean
@@ -736,14 +775,15 @@ default_server_path (void)
 int
 main (int argc, char *argv[])
 {
-  Options o = { .relay_clients = 1000, .rate = 10, .runs = 3, .seconds = 5, .message_size = 5000 };
+  Options o = { .relay_clients = 1000, .rate = 10, .runs = 3, .idle_runs = 1, .seconds = 5, .message_size = 5000 };
   gboolean quick = FALSE;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_FILENAME, &o.server.path, "teleconsult-server binary (default: next to this build)", "PATH" },
     { "idle", 0, 0, G_OPTION_ARG_STRING, &o.idle_list, "Idle connection counts (default 1000,10000)", "N,N" },
     { "relay-clients", 0, 0, G_OPTION_ARG_INT, &o.relay_clients, "Clients in the relay test, in pairs (1000)", "N" },
     { "rate", 0, 0, G_OPTION_ARG_INT, &o.rate, "Messages per second per client (10)", "N" },
-    { "runs", 0, 0, G_OPTION_ARG_INT, &o.runs, "Runs of each measurement; medians are printed (3)", "N" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &o.runs, "Relay runs; medians are printed (3)", "N" },
+    { "idle-runs", 0, 0, G_OPTION_ARG_INT, &o.idle_runs, "Idle runs per size, each with a fresh server (1)", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &o.seconds, "Seconds per relay run (5)", "S" },
     { "message-size", 0, 0, G_OPTION_ARG_INT, &o.message_size, "Bytes of SDP per message (5000)", "B" },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Small sizes, one run (a smoke test)", NULL },
@@ -773,7 +813,7 @@ main (int argc, char *argv[])
       o.runs = 1;
       o.seconds = 2;
     }
-  if (o.rate < 1 || o.rate > 1000 || o.runs < 1 || o.runs > 20 || o.seconds < 1 || o.seconds > 120 ||
+  if (o.rate < 1 || o.rate > 1000 || o.runs < 1 || o.runs > 20 || o.idle_runs < 1 || o.idle_runs > 20 || o.seconds < 1 || o.seconds > 120 ||
       o.message_size > 60000 || o.relay_clients > 20000)
     {
       g_printerr ("tc-bench-load: an option is out of range\n");
@@ -809,7 +849,7 @@ main (int argc, char *argv[])
           printf ("    N=%u: skipped (RLIMIT_NOFILE %u)\n", n, fd_limit ());
           continue;
         }
-      for (guint run = 0; run < o.runs; run++)
+      for (guint run = 0; run < o.idle_runs; run++)
         {
           IdleResult r;
           if (!run_idle (&o, n, &r))
@@ -819,23 +859,23 @@ main (int argc, char *argv[])
           held_min = MIN (held_min, r.held);
         }
       if (kib->len > 0)
-        g_string_append_printf (summary, "  idle N=%-6u held %u (min over runs); server %.1f KiB/connection "
+        g_string_append_printf (summary, "  idle N=%-6u held %u (min of %u run(s)); server %.1f KiB/connection "
                                 "(~%.0f MiB at N); reference echo server %.1f KiB/connection\n",
-                                n, held_min, median (kib), median (kib) * n / 1024, median (echo_kib));
+                                n, held_min, kib->len, median (kib), median (kib) * n / 1024, median (echo_kib));
     }
 
   printf ("  (b) relay latency of a %u-byte sdp message, %u clients in practitioner-patient pairs, %u msg/s each\n",
           o.message_size, o.relay_clients, o.rate);
   if (o.relay_clients >= 2 && o.relay_clients + 64 <= fd_limit () &&
       run_relay (&o, p50s, p99s, ref_p50s, ref_p99s, &relay_rss))
-    g_string_append_printf (summary, "  relay %u clients × %u msg/s: p50 %.2f ms, p99 %.2f ms (server RSS %.0f MiB); "
+    g_string_append_printf (summary, "  relay %u clients × %u msg/s, median of %u runs: p50 %.2f ms, p99 %.2f ms (server RSS %.0f MiB); "
                             "reference echo p50 %.2f ms, p99 %.2f ms\n",
-                            o.relay_clients, o.rate, median (p50s), median (p99s), relay_rss / 1024.0,
+                            o.relay_clients, o.rate, o.runs, median (p50s), median (p99s), relay_rss / 1024.0,
                             median (ref_p50s), median (ref_p99s));
 
   kill (o.echo_pid, SIGKILL);
   waitpid (o.echo_pid, NULL, 0);
-  printf ("Signalling load summary (medians of %u run(s)):\n%s", o.runs, summary->str);
+  printf ("Signalling load summary:\n%s", summary->str);
   g_free (o.server.path);
   g_free (o.idle_list);
   return 0;
