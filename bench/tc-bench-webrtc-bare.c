@@ -291,7 +291,9 @@ on_decoded_pad (GstElement *decodebin,
   GstElement *sink = gst_element_factory_make ("fakesink", NULL);
   g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (queue, "sink");
 
-  g_object_set (sink, "sync", TRUE, "signal-handoffs", TRUE, NULL);
+  /* async=FALSE: a sink added to a PLAYING live pipeline must not send it back to
+   * PAUSED while it prerolls (that stalls the whole call). */
+  g_object_set (sink, "sync", TRUE, "async", FALSE, "signal-handoffs", TRUE, NULL);
   g_signal_connect (sink, "handoff", G_CALLBACK (video ? on_video_handoff : on_audio_handoff), peer);
   gst_bin_add_many (GST_BIN (peer->pipeline), queue, sink, NULL);
   gst_element_link (queue, sink);
@@ -423,7 +425,8 @@ run_peer (gboolean    offerer,
     "  end-usage=cbr error-resilient=default undershoot=95 buffer-size=1000 buffer-initial-size=500 "
     "  buffer-optimal-size=600 "
     "! rtpvp8pay pt=96 mtu=1200 picture-id-mode=15-bit "
-    "! application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96 ! webrtc. "
+    "! capsfilter name=vrtp caps=application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96 "
+    "! webrtc. "
     "audiotestsrc is-live=true wave=sine volume=0.3 ! audioconvert ! audioresample ! queue "
     "! opusenc audio-type=voice inband-fec=true packet-loss-percentage=10 bitrate=32000 "
     "! rtpopuspay pt=97 ! application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=97 ! webrtc. ",
@@ -438,6 +441,18 @@ run_peer (gboolean    offerer,
   stamp = gst_bin_get_by_name (GST_BIN (peer.pipeline), "stamp");
   stamp_pad = gst_element_get_static_pad (stamp, "src");
   tc_glass_clock_add_stamper (stamp_pad);
+  {
+    /* NACK + RTX for video, as media/ does: a lost packet otherwise costs a key frame. */
+    g_autoptr(GstElement) vrtp = gst_bin_get_by_name (GST_BIN (peer.pipeline), "vrtp");
+    g_autoptr(GstPad) vsrc = gst_element_get_static_pad (vrtp, "src");
+    g_autoptr(GstPad) vsink = gst_pad_get_peer (vsrc);
+    g_autoptr(GstWebRTCRTPTransceiver) trans = NULL;
+
+    if (vsink != NULL)
+      g_object_get (vsink, "transceiver", &trans, NULL);
+    if (trans != NULL)
+      g_object_set (trans, "do-nack", TRUE, NULL);
+  }
   g_signal_connect (peer.webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed), &peer);
   g_signal_connect (peer.webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), &peer);
   g_signal_connect (peer.webrtc, "pad-added", G_CALLBACK (on_incoming_stream), &peer);
