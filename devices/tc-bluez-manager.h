@@ -2,7 +2,14 @@
 /* Bluetooth LE health devices through BlueZ's D-Bus API (org.bluez on the system bus):
  * discovery of devices advertising a health service, pairing and connection, Device Information,
  * subscription to measurement characteristics (notifications and indications), readings from
- * PropertiesChanged on Value, and reconnection when a wanted device comes back. */
+ * PropertiesChanged on Value, and reconnection when a wanted device comes back.
+ *
+ * Signals (all on the thread-default main context of creation):
+ *   "device-found"        (const char *path, const char *name, guint service16)
+ *   "device-ready"        (const char *path)  connected and subscribed
+ *   "device-disconnected" (const char *path)
+ *   "reading"             (const char *path, TcReading *reading)  valid during the emission only
+ *   "error"               (const char *path, GError *error)       messages never contain values */
 #pragma once
 
 #include <gio/gio.h>

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 #define TC_TYPE_SIMULATED_DEVICE (tc_simulated_device_get_type ())
 G_DECLARE_FINAL_TYPE (TcSimulatedDevice, tc_simulated_device, TC, SIMULATED_DEVICE, GObject)
 
-/* Values, in this order, per kind (defaults in brackets):
+/* Signals: "reading" (TcReading *: valid during the emission only, copy it to keep it),
+ *          "error" (GError *).
+ * Values, in this order, per kind (defaults in brackets):
  *   BLOOD_PRESSURE   systolic, diastolic mmHg, pulse /min   [120, 80, 72]  (MAP sent as NaN, as cuffs do)
  *   CUFF_PRESSURE    cuff pressure mmHg                     [150]
  *   BODY_TEMPERATURE temperature °C                         [36.8]
