@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "tc-media"
 
 #include "tc-call-session.h"
+#include "tc-call-channel.h"
 #include "tc-call-media.h"
 #include "tc-adaptation.h"
 #include "tc-ice-uri.h"
@@ -20,10 +21,7 @@
 #define MAX_SDP_BYTES        65536
 #define MAX_CANDIDATE_BYTES  1024
 #define MAX_PENDING_CANDIDATES 256
-#define DATA_HIGH_WATER      (1024 * 1024)
-#define DATA_LOW_WATER       (256 * 1024)
 #define STATS_INTERVAL_MS    1000
-#define CLOSE_WAIT_US        (300 * 1000)
 
 struct _TcCallSession
 {
@@ -93,11 +91,7 @@ struct _TcCallSession
   char *verification_code;
   char *verification_words;
 
-  /* data channel */
-  GstWebRTCDataChannel *channel;
-  gboolean channel_open;
-  GQueue outgoing;             /* of char* */
-  gsize outgoing_bytes;
+  TcCallChannel *channel;
 
   /* connection */
   GstWebRTCICEConnectionState ice_state;
@@ -173,7 +167,6 @@ enum {
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void flush_outgoing (TcCallSession *self);
 static void maybe_compute_verification (TcCallSession *self);
 
 /* ---- hopping to the main context ---- */
@@ -392,105 +385,21 @@ on_bus_message (GstBus     *bus,
 /* ---- data channel ---- */
 
 static void
-on_channel_open_main (TcCallSession *self,
-                      gpointer       data)
+on_channel_opened (TcCallChannel *channel,
+                   gpointer       user_data)
 {
-  if (self->channel_open)
-    return;
-  self->channel_open = TRUE;
-  flush_outgoing (self);
-  g_signal_emit (self, signals[SIGNAL_DATA_CHANNEL_OPEN], 0);
+  g_signal_emit (user_data, signals[SIGNAL_DATA_CHANNEL_OPEN], 0);
 }
 
 static void
-on_channel_open (GstWebRTCDataChannel *channel,
-                 gpointer              user_data)
+on_channel_message (TcCallChannel *channel,
+                    const char    *text,
+                    gpointer       user_data)
 {
-  hop (user_data, on_channel_open_main, NULL, NULL);
+  g_signal_emit (user_data, signals[SIGNAL_DATA_MESSAGE], 0, text);
 }
 
-static void
-on_channel_closed_main (TcCallSession *self,
-                        gpointer       data)
-{
-  self->channel_open = FALSE;
-}
-
-static void
-on_channel_close (GstWebRTCDataChannel *channel,
-                  gpointer              user_data)
-{
-  hop (user_data, on_channel_closed_main, NULL, NULL);
-}
-
-static void
-on_channel_error (GstWebRTCDataChannel *channel,
-                  GError               *error,
-                  gpointer              user_data)
-{
-  g_debug ("data channel error: %s", error ? error->message : "");
-  hop (user_data, on_channel_closed_main, NULL, NULL);
-}
-
-static void
-on_message_main (TcCallSession *self,
-                 gpointer       data)
-{
-  g_signal_emit (self, signals[SIGNAL_DATA_MESSAGE], 0, (const char *) data);
-}
-
-static void
-on_message_string (GstWebRTCDataChannel *channel,
-                   const char           *text,
-                   gpointer              user_data)
-{
-  if (text == NULL || strlen (text) > TC_CALL_SESSION_MAX_MESSAGE)
-    return;
-  hop (user_data, on_message_main, g_strdup (text), g_free);
-}
-
-static void
-on_buffered_low_main (TcCallSession *self,
-                      gpointer       data)
-{
-  flush_outgoing (self);
-}
-
-static void
-on_buffered_amount_low (GstWebRTCDataChannel *channel,
-                        gpointer              user_data)
-{
-  hop (user_data, on_buffered_low_main, NULL, NULL);
-}
-
-/* Connects the channel's signals on the thread that hands it to us, so no message can
- * arrive before a handler exists. */
-static void
-watch_channel (TcCallSession        *self,
-               GstWebRTCDataChannel *channel)
-{
-  g_object_set (channel, "buffered-amount-low-threshold", (guint64) DATA_LOW_WATER, NULL);
-  g_signal_connect (channel, "on-open", G_CALLBACK (on_channel_open), self);
-  g_signal_connect (channel, "on-close", G_CALLBACK (on_channel_close), self);
-  g_signal_connect (channel, "on-error", G_CALLBACK (on_channel_error), self);
-  g_signal_connect (channel, "on-message-string", G_CALLBACK (on_message_string), self);
-  g_signal_connect (channel, "on-buffered-amount-low", G_CALLBACK (on_buffered_amount_low), self);
-}
-
-static void
-adopt_channel_main (TcCallSession *self,
-                    gpointer       data)
-{
-  GstWebRTCDataChannel *channel = data;
-  GstWebRTCDataChannelState ready;
-
-  if (self->channel != channel)
-    return;
-  g_object_get (channel, "ready-state", &ready, NULL);
-  if (ready == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
-    on_channel_open_main (self, NULL);
-}
-
+/* The answerer's channel arrives here, on an SCTP thread. */
 static void
 on_data_channel (GstElement           *webrtc,
                  GstWebRTCDataChannel *channel,
@@ -498,68 +407,11 @@ on_data_channel (GstElement           *webrtc,
 {
   TcCallSession *self = user_data;
   g_autofree char *label = NULL;
-  gboolean adopt = FALSE;
 
   g_object_get (channel, "label", &label, NULL);
-  g_mutex_lock (&self->lock);
-  if (self->channel == NULL && g_strcmp0 (label, TC_CALL_SESSION_DATA_CHANNEL_LABEL) == 0)
-    {
-      self->channel = g_object_ref (channel);
-      adopt = TRUE;
-    }
-  g_mutex_unlock (&self->lock);
-
-  if (!adopt)
-    {
-      g_debug ("ignoring an unexpected data channel");
-      return;
-    }
-  watch_channel (self, channel);
-  hop (self, adopt_channel_main, g_object_ref (channel), g_object_unref);
-}
-
-static gboolean
-send_now (TcCallSession  *self,
-          const char     *text,
-          GError        **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (!gst_webrtc_data_channel_send_string_full (self->channel, text, &local_error))
-    {
-      g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_NOT_OPEN,
-                   "Could not send on the data channel: %s",
-                   local_error ? local_error->message : "unknown error");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static guint64
-buffered_amount (TcCallSession *self)
-{
-  guint64 amount = 0;
-
-  g_object_get (self->channel, "buffered-amount", &amount, NULL);
-  return amount;
-}
-
-static void
-flush_outgoing (TcCallSession *self)
-{
-  while (self->channel_open && !g_queue_is_empty (&self->outgoing) &&
-         buffered_amount (self) < DATA_HIGH_WATER)
-    {
-      g_autofree char *text = g_queue_pop_head (&self->outgoing);
-      g_autoptr(GError) error = NULL;
-
-      self->outgoing_bytes -= strlen (text);
-      if (!send_now (self, text, &error))
-        {
-          g_debug ("dropping a queued data message: %s", error->message);
-          break;
-        }
-    }
+  if (g_strcmp0 (label, TC_CALL_SESSION_DATA_CHANNEL_LABEL) != 0 ||
+      !tc_call_channel_attach (self->channel, channel))
+    g_debug ("ignoring an unexpected data channel");
 }
 
 /* ---- descriptions and candidates ---- */
@@ -1367,10 +1219,8 @@ tc_call_session_start (TcCallSession  *self,
           g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_FAILED, "Could not create the data channel");
           return FALSE;
         }
-      g_mutex_lock (&self->lock);
-      self->channel = channel;
-      g_mutex_unlock (&self->lock);
-      watch_channel (self, channel);
+      tc_call_channel_attach (self->channel, channel);
+      g_object_unref (channel);
     }
 
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
@@ -1553,8 +1403,6 @@ tc_call_session_send_data (TcCallSession  *self,
                            const char     *text,
                            GError        **error)
 {
-  gsize len;
-
   g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1564,56 +1412,11 @@ tc_call_session_send_data (TcCallSession  *self,
       g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_NOT_OPEN, "The call has ended");
       return FALSE;
     }
-  len = strlen (text);
-  if (len > TC_CALL_SESSION_MAX_MESSAGE)
-    {
-      g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_TOO_LARGE, "The message is too large");
-      return FALSE;
-    }
-  if (self->channel_open && g_queue_is_empty (&self->outgoing) && buffered_amount (self) < DATA_HIGH_WATER)
-    return send_now (self, text, error);
-
-  if (self->outgoing_bytes + len > DATA_HIGH_WATER)
-    {
-      g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BACKPRESSURE,
-                   "Too much data is waiting to be sent");
-      return FALSE;
-    }
-  g_queue_push_tail (&self->outgoing, g_strdup (text));
-  self->outgoing_bytes += len;
-  return TRUE;
+  return tc_call_channel_send (self->channel, text, error);
 }
 
 /* ---- teardown ---- */
 
-static void
-close_channel (TcCallSession *self)
-{
-  GstWebRTCDataChannelState ready = GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
-  gint64 deadline;
-
-  if (self->channel == NULL)
-    return;
-
-  g_object_get (self->channel, "ready-state", &ready, NULL);
-  if (ready == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
-    {
-      /* 1.22.0 tears a channel down before its data is flushed: give queued data, then the
-       * close itself, a bounded moment to leave. */
-      deadline = g_get_monotonic_time () + CLOSE_WAIT_US;
-      while (buffered_amount (self) > 0 && g_get_monotonic_time () < deadline)
-        g_usleep (5000);
-      gst_webrtc_data_channel_close (self->channel);
-      while (g_get_monotonic_time () < deadline)
-        {
-          g_object_get (self->channel, "ready-state", &ready, NULL);
-          if (ready == GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED)
-            break;
-          g_usleep (5000);
-        }
-    }
-  g_signal_handlers_disconnect_by_data (self->channel, self);
-}
 
 static void
 teardown (TcCallSession *self)
@@ -1625,7 +1428,8 @@ teardown (TcCallSession *self)
   if (self->pipeline == NULL)
     return;
 
-  close_channel (self);
+  if (self->channel != NULL)
+    tc_call_channel_close (self->channel);
 
   if (self->webrtc != NULL)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
@@ -1644,7 +1448,6 @@ teardown (TcCallSession *self)
     }
 
   g_mutex_lock (&self->lock);
-  g_clear_object (&self->channel);
   g_clear_object (&self->frames_in_pad);
   gst_clear_object (&self->remote_video_sink);
   gst_clear_object (&self->remote_audio_sink);
@@ -1668,9 +1471,7 @@ tc_call_session_stop (TcCallSession *self)
     return;
   self->stopped = TRUE;
   teardown (self);
-  self->channel_open = FALSE;
-  g_queue_clear_full (&self->outgoing, g_free);
-  self->outgoing_bytes = 0;
+  tc_call_channel_close (self->channel);
   g_queue_clear_full (&self->pending_candidates, free_pending_candidate);
   set_state (self, TC_CALL_STATE_ENDED);
 }
@@ -1814,6 +1615,12 @@ tc_call_session_dispose (GObject *object)
       self->stopped = TRUE;
       teardown (self);
     }
+  if (self->channel != NULL)
+    {
+      tc_call_channel_close (self->channel);
+      g_signal_handlers_disconnect_by_data (self->channel, self);
+      g_clear_object (&self->channel);
+    }
   g_clear_object (&self->factory);
 
   G_OBJECT_CLASS (tc_call_session_parent_class)->dispose (object);
@@ -1824,7 +1631,6 @@ tc_call_session_finalize (GObject *object)
 {
   TcCallSession *self = TC_CALL_SESSION (object);
 
-  g_queue_clear_full (&self->outgoing, g_free);
   g_queue_clear_full (&self->pending_candidates, free_pending_candidate);
   g_clear_pointer (&self->adaptation, tc_adaptation_free);
   g_clear_pointer (&self->local_mids, g_ptr_array_unref);
@@ -1931,9 +1737,12 @@ tc_call_session_init (TcCallSession *self)
   g_mutex_init (&self->lock);
   tc_seq_counter_init (&self->seq_audio);
   tc_seq_counter_init (&self->seq_video);
-  g_queue_init (&self->outgoing);
   g_queue_init (&self->pending_candidates);
   tc_call_stats_init (&self->last_stats);
+  /* Exists before start(): text sent early waits in its queue. */
+  self->channel = tc_call_channel_new (self->context);
+  g_signal_connect (self->channel, "opened", G_CALLBACK (on_channel_opened), self);
+  g_signal_connect (self->channel, "message", G_CALLBACK (on_channel_message), self);
 }
 
 TcCallSession *
