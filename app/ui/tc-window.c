@@ -322,6 +322,32 @@ on_verification_code_changed (TcWindow *self)
                                       tc_consultation_get_verification_code (self->consultation));
 }
 
+/* A doctor between two patients may be in another window: say who arrived. */
+static void
+on_waiting_room_changed (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         TcWindow   *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GObject) entry = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+
+  if (added == 0 || app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  entry = g_list_model_get_item (model, position + added - 1);
+  g_object_get (entry, "display-name", &name, NULL);
+  /* Translators: a notification, %s is the patient's name */
+  title = g_strdup_printf (_("%s is in the waiting room"), name ? name : "");
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, _("Open Teleconsult to admit them."));
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_application_send_notification (app, "waiting-room", notification);
+}
+
 static void
 set_consultation (TcWindow       *self,
                   TcConsultation *consultation)
@@ -329,6 +355,7 @@ set_consultation (TcWindow       *self,
   if (self->consultation != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->consultation, self);
+      g_signal_handlers_disconnect_by_data (tc_consultation_get_waiting_room (self->consultation), self);
       if (tc_consultation_get_state (self->consultation) != TC_CONSULTATION_STATE_ENDED &&
           tc_consultation_get_state (self->consultation) != TC_CONSULTATION_STATE_IDLE &&
           tc_consultation_get_state (self->consultation) != TC_CONSULTATION_STATE_FAILED)
@@ -342,6 +369,8 @@ set_consultation (TcWindow       *self,
 
   tc_home_page_set_invitation (self->home_page, NULL, NULL);
   tc_home_page_set_waiting_room (self->home_page, tc_consultation_get_waiting_room (consultation));
+  g_signal_connect_object (tc_consultation_get_waiting_room (consultation), "items-changed",
+                           G_CALLBACK (on_waiting_room_changed), self, 0);
 
   g_signal_connect_object (consultation, "notify::state", G_CALLBACK (sync_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (consultation, "notify::call-started-at", G_CALLBACK (sync_page), self,
@@ -736,7 +765,10 @@ tc_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->consultation != NULL)
-    g_signal_handlers_disconnect_by_data (self->consultation, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->consultation, self);
+      g_signal_handlers_disconnect_by_data (tc_consultation_get_waiting_room (self->consultation), self);
+    }
   g_clear_object (&self->consultation);
   g_clear_object (&self->factory);
   g_clear_object (&self->settings);
@@ -841,6 +873,17 @@ tc_window_init (TcWindow *self)
       tc_sign_in_page_set_display_name (self->sign_in_page, name);
       tc_sign_in_page_set_server_url (self->sign_in_page, url);
       tc_sign_in_page_set_username (self->sign_in_page, username);
+
+      /* A shared station in a nursing home: full screen, patients only. Joining the
+       * scheduled consultation with the station's token waits for a kiosk API in
+       * TcConsultation. */
+      if (g_settings_get_boolean (self->settings, "kiosk-mode"))
+        {
+          gtk_window_fullscreen (GTK_WINDOW (self));
+          g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                                     "practitioner")),
+                                       FALSE);
+        }
     }
   show_page (self, "join");
 }
