@@ -32,6 +32,7 @@ struct _TcCallPage {
 
   GtkPicture      *remote_picture;
   GtkPicture      *local_picture;
+  GtkWidget       *self_view;
   GtkLabel        *no_video_label;
   GtkLabel        *peer_label;
   GtkLabel        *timer_label;
@@ -92,7 +93,7 @@ update_controls (TcCallPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->camera_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   camera_off ? _("Camera is off. Turn it on")
                                              : _("Camera is on. Turn it off"), -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->local_picture), !camera_off);
+  gtk_widget_set_visible (self->self_view, !camera_off);
 
   if (self->unread > 0)
     /* Translators: the chat button when messages are unread, e.g. "Chat (2)" */
@@ -346,6 +347,7 @@ tc_call_page_class_init (TcCallPageClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TcCallPage, name)
   BIND (remote_picture);
   BIND (local_picture);
+  BIND (self_view);
   BIND (no_video_label);
   BIND (peer_label);
   BIND (timer_label);
