@@ -14,6 +14,8 @@ typedef struct {
   gint64 last_audio_us;
   gint64 longest_audio_gap_us;
   gint64 first_audio_us;
+  GstClockTime next_audio_pts;          /* media time: holes in the decoded audio itself */
+  GstClockTime longest_audio_hole;
   GPtrArray *messages;    /* received data messages */
   char *local_sdp;
   TcCallStats stats;
@@ -43,5 +45,9 @@ gboolean tc_test_call_wait (TcTestCall *call,
 void tc_test_call_run_for (guint ms);
 void tc_test_call_clear   (TcTestCall *call);
 guint tc_test_count_fds   (void);
+/* Keeps warnings and criticals fatal, except one known GStreamer 1.22.0 race (rtpsession's
+ * RTCP thread iterating its sources while they change, under NACK/RTX load), which it counts. */
+void tc_test_install_log_guard (void);
+guint tc_test_known_races (void);
 gboolean tc_test_call_connected (TcTestCall *call);
 gboolean tc_test_call_media_flowing (TcTestCall *call);

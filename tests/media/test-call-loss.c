@@ -36,9 +36,11 @@ START_TEST (test_five_percent_loss)
 
   g_mutex_lock (&call.a.lock);
   call.a.longest_audio_gap_us = 0;
+  call.a.longest_audio_hole = 0;
   g_mutex_unlock (&call.a.lock);
   g_mutex_lock (&call.b.lock);
   call.b.longest_audio_gap_us = 0;
+  call.b.longest_audio_hole = 0;
   g_mutex_unlock (&call.b.lock);
 
   a0 = g_atomic_int_get (&call.a.video_frames);
@@ -62,10 +64,13 @@ START_TEST (test_five_percent_loss)
   /* The loss is real: the receivers saw it. */
   ck_assert (call.a.stats.packets_lost_in > 0 || call.b.stats.packets_lost_in > 0 ||
              call.a.stats.loss_out > 0 || call.b.stats.loss_out > 0);
-  /* Audio never stops for long: PLC fills single losses. */
-  ck_assert_msg (call.a.longest_audio_gap_us < 500000 && call.b.longest_audio_gap_us < 500000,
-                 "audio gap %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " us",
-                 call.a.longest_audio_gap_us, call.b.longest_audio_gap_us);
+  g_printerr ("longest hole in the decoded audio (media time): %.0f ms at a, %.0f ms at b\n",
+              call.a.longest_audio_hole / 1e6, call.b.longest_audio_hole / 1e6);
+  /* Audio never stops for long: FEC and PLC fill losses.  Judged in media time: on a loaded
+   * shared machine the wall-clock gaps above also measure scheduling stalls. */
+  ck_assert_msg (call.a.longest_audio_hole < 400 * GST_MSECOND && call.b.longest_audio_hole < 400 * GST_MSECOND,
+                 "audio hole %" GST_TIME_FORMAT " / %" GST_TIME_FORMAT,
+                 GST_TIME_ARGS (call.a.longest_audio_hole), GST_TIME_ARGS (call.b.longest_audio_hole));
   tc_test_call_clear (&call);
 }
 END_TEST
@@ -109,6 +114,7 @@ main (int argc, char **argv)
   int failed;
 
   gst_init (&argc, &argv);
+  tc_test_install_log_guard ();
   if (!tc_media_factory_has_element ("netsim"))
     {
       g_printerr ("netsim is not installed: skipping\n");

@@ -351,6 +351,7 @@ main (int argc, char **argv)
   int failed;
 
   gst_init (&argc, &argv);
+  tc_test_install_log_guard ();
   sr = srunner_create (call_session_suite ());
   srunner_run_all (sr, CK_ENV);
   failed = srunner_ntests_failed (sr);
