@@ -231,6 +231,8 @@ START_TEST (test_consultation_flow)
   wait_for_page (doctor, "summary");
   wait_for_page (patient, "summary");
   shot (patient, "flow-7-patient-summary");
+  ck_assert_ptr_nonnull (strstr (tc_summary_page_get_text (TC_SUMMARY_PAGE (tc_window_get_page (patient, "summary"))),
+                                 "Dr Martin"));
 
   gtk_window_destroy (GTK_WINDOW (patient));
   gtk_window_destroy (GTK_WINDOW (doctor));
