@@ -16,6 +16,7 @@ struct _TcMediaFactory
   guint framerate;
   gboolean voice_processing;
   gboolean clock_overlay;
+  char *camera_device;
 
   TcVideoSinkFunc video_sink_func;
   gpointer video_sink_data;
@@ -51,6 +52,7 @@ enum {
   PROP_FRAMERATE,
   PROP_VOICE_PROCESSING,
   PROP_CLOCK_OVERLAY,
+  PROP_CAMERA_DEVICE,
   N_PROPS
 };
 
@@ -83,6 +85,9 @@ tc_media_factory_get_property (GObject    *object,
       break;
     case PROP_CLOCK_OVERLAY:
       g_value_set_boolean (value, self->clock_overlay);
+      break;
+    case PROP_CAMERA_DEVICE:
+      g_value_set_string (value, self->camera_device);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -121,6 +126,14 @@ tc_media_factory_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_CAMERA_DEVICE:
+      if (g_strcmp0 (self->camera_device, g_value_get_string (value)) != 0)
+        {
+          g_free (self->camera_device);
+          self->camera_device = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -135,6 +148,7 @@ tc_media_factory_finalize (GObject *object)
     self->video_sink_destroy (self->video_sink_data);
   if (self->audio_sink_destroy)
     self->audio_sink_destroy (self->audio_sink_data);
+  g_free (self->camera_device);
 
   G_OBJECT_CLASS (tc_media_factory_parent_class)->finalize (object);
 }
@@ -166,6 +180,11 @@ tc_media_factory_class_init (TcMediaFactoryClass *klass)
   props[PROP_CLOCK_OVERLAY] =
     g_param_spec_boolean ("clock-overlay", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* A V4L2 device node (/dev/video0) for the face camera; NULL: autovideosrc picks one. */
+  props[PROP_CAMERA_DEVICE] =
+    g_param_spec_string ("camera-device", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -409,9 +428,13 @@ create_video_source (TcMediaFactory  *self,
     }
   else
     {
-      elements[n] = make_element ("autovideosrc", error);
+      gboolean v4l2 = self->camera_device != NULL && kind == TC_SOURCE_FACE_CAMERA;
+
+      elements[n] = make_element (v4l2 ? "v4l2src" : "autovideosrc", error);
       if (elements[n] == NULL)
         goto fail;
+      if (v4l2)
+        g_object_set (elements[n], "device", self->camera_device, NULL);
       n++;
     }
 

@@ -181,6 +181,44 @@ START_TEST (test_voice_processing)
 }
 END_TEST
 
+/* Real mode builds camera and microphone sources without opening them (no device here). */
+START_TEST (test_real_mode_sources)
+{
+  g_autoptr(TcMediaFactory) f = tc_media_factory_new_with_mode (TC_MEDIA_MODE_REAL);
+  g_autoptr(GError) error = NULL;
+  GstElement *src;
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+  gboolean found = FALSE;
+
+  g_object_set (f, "camera-device", "/dev/video7", NULL);
+  src = tc_media_factory_create_source (f, TC_SOURCE_FACE_CAMERA, &error);
+  ck_assert_ptr_nonnull (src);
+  it = gst_bin_iterate_elements (GST_BIN (src));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&item);
+
+      if (g_strcmp0 (GST_OBJECT_NAME (gst_element_get_factory (e)), "v4l2src") == 0)
+        {
+          g_autofree char *device = NULL;
+
+          g_object_get (e, "device", &device, NULL);
+          ck_assert_str_eq (device, "/dev/video7");
+          found = TRUE;
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  ck_assert (found);
+  gst_object_unref (gst_object_ref_sink (src));
+
+  src = tc_media_factory_create_source (f, TC_SOURCE_VOICE_MIC, &error);
+  ck_assert_ptr_nonnull (src);
+  gst_object_unref (gst_object_ref_sink (src));
+}
+END_TEST
+
 int
 main (int argc, char **argv)
 {
@@ -196,6 +234,7 @@ main (int argc, char **argv)
   tcase_add_test (tc, test_audio_source_caps);
   tcase_add_test (tc, test_sink_functions);
   tcase_add_test (tc, test_voice_processing);
+  tcase_add_test (tc, test_real_mode_sources);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_ENV);
