@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -123,6 +124,19 @@ read_secret_file (const char  *path,
   return g_steal_pointer (&contents);
 }
 
+/* One descriptor per connection: allow as many as the hard limit does. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
 static int
 cmd_serve (int    argc,
            char **argv)
@@ -171,6 +185,7 @@ cmd_serve (int    argc,
     }
   if ((store = open_store (database)) == NULL)
     return 1;
+  raise_fd_limit ();
   if (insecure && tls_cert == NULL)
     g_printerr ("teleconsult-server: warning: --insecure: plain ws, tokens and passwords travel in clear\n");
 

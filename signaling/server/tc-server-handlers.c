@@ -105,9 +105,13 @@ static void
 waiting_changed (TcServer *self,
                  TcRoom   *room)
 {
-  g_autoptr(JsonObject) msg = tc_room_waiting_room_message (room);
+  /* The whole queue goes out at every change: only build it for someone to read it. */
+  if (account_participants (self, room->practitioner_id) != NULL)
+    {
+      g_autoptr(JsonObject) msg = tc_room_waiting_room_message (room);
 
-  send_to_account (self, room->practitioner_id, msg, NULL);
+      send_to_account (self, room->practitioner_id, msg, NULL);
+    }
   for (guint i = 0; i < room->waiting->len; i++)
     {
       TcParticipant *p = room->waiting->pdata[i];

@@ -20,6 +20,7 @@
  * `too-large` and keep the connection, as the protocol document says. */
 #define HARD_PAYLOAD_LIMIT (2 * TC_PROTOCOL_MAX_MESSAGE_SIZE)
 #define SHUTDOWN_DEADLINE_MS 3000
+#define LISTEN_BACKLOG 4096
 
 #define PURGE_INTERVAL_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 
@@ -386,7 +387,8 @@ tc_server_start (TcServer  *self,
   SoupServerListenOptions options = 0;
   g_autoptr(GError) local_error = NULL;
   const char *protocols[] = { TC_PROTOCOL_SUBPROTOCOL, NULL };
-  GSList *listeners;
+  g_autoptr(GSocket) listen_socket = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
   guint sweep_ms;
 
   g_return_val_if_fail (TC_IS_SERVER (self), FALSE);
@@ -448,11 +450,23 @@ tc_server_start (TcServer  *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
+  /* No permessage-deflate: its zlib state costs ~100 KiB per idle connection, and
+   * compressing secrets beside attacker-chosen text invites CRIME-style guessing. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_websocket_handler (self->soup, WS_PATH, NULL, (char **) protocols,
                                      on_websocket, self, NULL);
 
+  /* Our own socket, for a deep accept queue: GLib's default backlog of 10 drops SYNs
+   * when many clients connect at once, and they retry only after seconds. */
   address = g_inet_socket_address_new (inet, (guint16) self->port);
-  if (!soup_server_listen (self->soup, address, options, &local_error))
+  listen_socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &local_error);
+  if (listen_socket != NULL)
+    g_socket_set_listen_backlog (listen_socket, LISTEN_BACKLOG);
+  if (listen_socket == NULL ||
+      !g_socket_bind (listen_socket, address, TRUE, &local_error) ||
+      !g_socket_listen (listen_socket, &local_error) ||
+      !soup_server_listen_socket (self->soup, listen_socket, options, &local_error))
     {
       g_set_error (error, TC_SERVER_ERROR, TC_SERVER_ERROR_LISTEN, "Cannot listen on %s port %u: %s",
                    self->listen_address, self->port, local_error->message);
@@ -460,15 +474,9 @@ tc_server_start (TcServer  *self,
       return FALSE;
     }
 
-  listeners = soup_server_get_listeners (self->soup);
-  if (listeners != NULL)
-    {
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
-
-      if (local != NULL)
-        self->bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-    }
-  g_slist_free (listeners);
+  local = g_socket_get_local_address (listen_socket, NULL);
+  if (local != NULL)
+    self->bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   self->bound_host = g_strdup (self->listen_address);
 
   /* One timer for every connection. Short timeouts (tests) want a finer sweep. */

@@ -126,6 +126,13 @@ START_TEST (test_malformed)
   tc_test_ws_sendf (doc, "{\"type\":\"chat\",\"text\":\"%s\"}", big);
   expect_error (doc, "too-large");
   assert_open (doc);
+
+  /* Far over it (> 128 KiB) the frame is not even buffered: libsoup drops the connection. */
+  g_free (big);
+  big = g_strnfill (200 * 1024, 'b');
+  tc_test_ws_sendf (doc, "{\"type\":\"chat\",\"text\":\"%s\"}", big);
+  tc_test_ws_sendf (doc, "{\"type\":\"ping\",\"rid\":\"after-big\"}");
+  ck_assert_ptr_null (tc_test_ws_expect (doc, "pong", 2000));
   assert_alive ();
 }
 END_TEST

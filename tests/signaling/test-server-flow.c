@@ -432,6 +432,39 @@ START_TEST (test_restart)
 }
 END_TEST
 
+START_TEST (test_cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcTestServer) srv = tc_test_server_new (NULL, &error);
+  g_autofree char *list = NULL, *out = NULL, *help = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+
+  ck_assert_msg (srv != NULL, "%s", error ? error->message : "");
+  list = tc_test_server_run_command (srv, NULL, &error, "list-practitioners", NULL);
+  ck_assert_msg (list != NULL, "%s", error ? error->message : "");
+  ck_assert_ptr_nonnull (strstr (list, "doctor\tDr Test\t"));
+
+  /* A duplicate fails; removal works once. */
+  ck_assert_ptr_null (tc_test_server_run_command (srv, "x\n", &error, "add-practitioner", "doctor", NULL));
+  g_clear_error (&error);
+  out = tc_test_server_run_command (srv, NULL, &error, "remove-practitioner", "doctor", NULL);
+  ck_assert_msg (out != NULL, "%s", error ? error->message : "");
+  ck_assert_ptr_null (tc_test_server_run_command (srv, NULL, &error, "remove-practitioner", "doctor", NULL));
+  g_clear_error (&error);
+  g_free (list);
+  list = tc_test_server_run_command (srv, NULL, &error, "list-practitioners", NULL);
+  ck_assert_str_eq (list, "");
+
+  /* The removed account can no longer sign in, even while the server runs. */
+  ck_assert_ptr_null (tc_test_server_sign_in (srv, NULL));
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, srv->binary, "serve", "--help", NULL);
+  ck_assert (g_subprocess_communicate_utf8 (proc, NULL, NULL, &help, NULL, &error));
+  ck_assert_int_eq (g_subprocess_get_exit_status (proc), 0);
+  ck_assert_ptr_nonnull (strstr (help, "--tls-cert"));
+}
+END_TEST
+
 int
 main (void)
 {
@@ -446,6 +479,7 @@ main (void)
   tcase_add_test (tc, test_kiosk);
   tcase_add_test (tc, test_ice_servers);
   tcase_add_test (tc, test_restart);
+  tcase_add_test (tc, test_cli);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_ENV);
