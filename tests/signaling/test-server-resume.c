@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reconnect grace: a dropped participant resumes with its resume token and last_seq,
  * gets what it missed exactly once, others see reconnecting/back; after the grace the
- * token is refused. Grace is 2 s here (60 s by default). */
+ * token is refused. Grace is 3 s here (60 s by default). */
 #include <check.h>
 #include <string.h>
 
@@ -32,7 +32,7 @@ static void
 setup (void)
 {
   g_autoptr(GError) error = NULL;
-  const char *args[] = { "--reconnect-grace", "2", NULL };
+  const char *args[] = { "--reconnect-grace", "3", NULL };
   g_autoptr(JsonObject) welcome = NULL, c = NULL, pw = NULL, a = NULL;
 
   srv = tc_test_server_new (args, &error);
@@ -165,8 +165,14 @@ START_TEST (test_grace_expires)
 
   tc_test_ws_drop (pat);
   expect_presence (doc, pat_id, "reconnecting");
-  /* The grace is 2 s; the sweep then says `left`. */
-  expect_presence (doc, pat_id, "left");
+  /* The grace is 3 s; the sweep then says `left`. */
+  {
+    g_autoptr(JsonObject) left = tc_test_ws_expect (doc, "presence", 10000);
+
+    ck_assert_ptr_nonnull (left);
+    ck_assert_str_eq (json_object_get_string_member (left, "state"), "left");
+    ck_assert_str_eq (json_object_get_string_member (left, "participant_id"), pat_id);
+  }
 
   late = resume (pat_resume, 0, NULL);
   m = tc_test_ws_expect_error (late, "expired-token", T);
