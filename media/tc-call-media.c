@@ -88,8 +88,9 @@ link_to_webrtc (GstElement  *webrtc,
 }
 
 static GstCaps *
-video_rtp_caps (TcVideoCodec codec,
-                int          pt)
+video_rtp_caps (TcVideoCodec  codec,
+                int           pt,
+                const char   *h264_profile)
 {
   if (codec == TC_VIDEO_CODEC_H264)
     return gst_caps_new_simple ("application/x-rtp",
@@ -98,7 +99,7 @@ video_rtp_caps (TcVideoCodec codec,
                                 "clock-rate", G_TYPE_INT, 90000,
                                 "payload", G_TYPE_INT, pt,
                                 "packetization-mode", G_TYPE_STRING, "1",
-                                "profile-level-id", G_TYPE_STRING, "42e01f",
+                                "profile-level-id", G_TYPE_STRING, h264_profile ? h264_profile : "42e01f",
                                 "level-asymmetry-allowed", G_TYPE_STRING, "1",
                                 NULL);
   return gst_caps_new_simple ("application/x-rtp",
@@ -198,6 +199,7 @@ tc_call_media_build_video_send (GstBin         *pipeline,
                                 GstElement     *preview_sink,
                                 TcVideoCodec    codec,
                                 int             pt,
+                                const char     *h264_profile,
                                 gboolean        twcc,
                                 guint           width,
                                 guint           height,
@@ -245,7 +247,7 @@ tc_call_media_build_video_send (GstBin         *pipeline,
   if ((send[n++] = make_video_encoder (codec, fps, error)) == NULL ||
       (send[n++] = make_video_payloader (codec, pt, twcc, error)) == NULL)
     goto fail_send;
-  rtp_caps = video_rtp_caps (codec, pt);
+  rtp_caps = video_rtp_caps (codec, pt, h264_profile);
   send[n] = gst_element_factory_make ("capsfilter", NULL);
   g_object_set (send[n++], "caps", rtp_caps, NULL);
 
@@ -722,6 +724,81 @@ tc_call_media_find_payload (const GstSDPMessage *sdp,
         }
       /* Only the first m-line of that kind: that is the one we map our track to. */
       return -1;
+    }
+  return -1;
+}
+
+/* "packetization-mode=1;profile-level-id=42e01f" → the value of @key, or NULL. */
+static char *
+fmtp_value (const char *params,
+            const char *key)
+{
+  g_auto(GStrv) parts = g_strsplit (params, ";", 32);
+  gsize key_len = strlen (key);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *p = parts[i];
+
+      while (*p == ' ')
+        p++;
+      if (g_ascii_strncasecmp (p, key, key_len) == 0 && p[key_len] == '=')
+        return g_strstrip (g_strdup (p + key_len + 1));
+    }
+  return NULL;
+}
+
+int
+tc_call_media_find_h264 (const GstSDPMessage  *sdp,
+                         char                **profile)
+{
+  guint line = G_MAXUINT;
+  const GstSDPMedia *m;
+
+  *profile = NULL;
+  if (tc_call_media_find_payload (sdp, "video", "H264", &line) < 0)
+    return -1;
+  m = gst_sdp_message_get_media (sdp, line);
+
+  for (guint j = 0; j < gst_sdp_media_attributes_len (m); j++)
+    {
+      const GstSDPAttribute *a = gst_sdp_media_get_attribute (m, j);
+      g_autofree char *mode = NULL;
+      g_autofree char *plid = NULL;
+      char *end = NULL;
+      gint64 pt;
+
+      if (g_strcmp0 (a->key, "fmtp") != 0 || a->value == NULL)
+        continue;
+      pt = g_ascii_strtoll (a->value, &end, 10);
+      if (end == a->value || pt < 0 || pt > 127 || *end != ' ')
+        continue;
+      /* Only payload types this m-line maps to H264. */
+      {
+        g_autofree char *want = g_strdup_printf ("%d H264/", (int) pt);
+        gboolean is_h264 = FALSE;
+
+        for (guint k = 0; k < gst_sdp_media_attributes_len (m); k++)
+          {
+            const GstSDPAttribute *r = gst_sdp_media_get_attribute (m, k);
+
+            if (g_strcmp0 (r->key, "rtpmap") == 0 && r->value != NULL &&
+                g_ascii_strncasecmp (r->value, want, strlen (want)) == 0)
+              is_h264 = TRUE;
+          }
+        if (!is_h264)
+          continue;
+      }
+      mode = fmtp_value (end + 1, "packetization-mode");
+      plid = fmtp_value (end + 1, "profile-level-id");
+      if (g_strcmp0 (mode, "1") != 0 || plid == NULL || strlen (plid) != 6)
+        continue;
+      /* 42xxxx: baseline family (constrained baseline 42e0, 42c0, baseline 4200). */
+      if (g_ascii_strncasecmp (plid, "42", 2) == 0)
+        {
+          *profile = g_steal_pointer (&plid);
+          return (int) pt;
+        }
     }
   return -1;
 }

@@ -74,6 +74,7 @@ gboolean tc_call_media_build_video_send (GstBin         *pipeline,
                                          GstElement     *preview_sink,
                                          TcVideoCodec    codec,
                                          int             pt,
+                                         const char     *h264_profile,
                                          gboolean        twcc,
                                          guint           width,
                                          guint           height,
@@ -108,6 +109,12 @@ int tc_call_media_find_payload (const GstSDPMessage *sdp,
                                 const char          *media,
                                 const char          *encoding_name,
                                 guint               *mline);
+
+/* The H.264 payload type we can send in the offer's first video m-line: packetization-mode 1
+ * and a (constrained) baseline profile, which openh264 produces; -1 if none.  @profile gets
+ * the offer's profile-level-id (free with g_free), so our caps intersect the offer's. */
+int tc_call_media_find_h264 (const GstSDPMessage  *sdp,
+                             char                **profile);
 
 /* The a=mid of every m-line, in order ("" when absent). */
 GPtrArray *tc_call_media_get_mids (const GstSDPMessage *sdp);

@@ -1069,6 +1069,7 @@ static gboolean
 build_media (TcCallSession  *self,
              TcVideoCodec    codec,
              int             video_pt,
+             const char     *h264_profile,
              int             audio_pt,
              GError        **error)
 {
@@ -1104,7 +1105,7 @@ build_media (TcCallSession  *self,
         return FALSE;
       preview = tc_media_factory_create_video_sink (f, TC_VIDEO_SINK_ROLE_LOCAL_PREVIEW);
       if (!tc_call_media_build_video_send (GST_BIN (self->pipeline), self->webrtc, camera, preview,
-                                           codec, video_pt, self->role == TC_CALL_ROLE_OFFERER,
+                                           codec, video_pt, h264_profile, self->role == TC_CALL_ROLE_OFFERER,
                                            tc_media_factory_get_width (f), tc_media_factory_get_height (f),
                                            tc_media_factory_get_framerate (f), &self->video, error))
         return FALSE;
@@ -1197,7 +1198,7 @@ tc_call_session_start (TcCallSession  *self,
     {
       TcVideoCodec codec = preferred_codec (self);
 
-      if (!build_media (self, codec, codec == TC_VIDEO_CODEC_H264 ? TC_PT_H264 : TC_PT_VP8,
+      if (!build_media (self, codec, codec == TC_VIDEO_CODEC_H264 ? TC_PT_H264 : TC_PT_VP8, NULL,
                         TC_PT_OPUS, error))
         return FALSE;
     }
@@ -1245,7 +1246,8 @@ build_media_from_offer (TcCallSession        *self,
 {
   TcVideoCodec codec = preferred_codec (self);
   int vp8 = tc_call_media_find_payload (sdp, "video", "VP8", NULL);
-  int h264 = tc_call_media_find_payload (sdp, "video", "H264", NULL);
+  g_autofree char *h264_profile = NULL;
+  int h264 = tc_call_media_find_h264 (sdp, &h264_profile);
   int opus = tc_call_media_find_payload (sdp, "audio", "OPUS", NULL);
   int video_pt = -1;
 
@@ -1264,7 +1266,8 @@ build_media_from_offer (TcCallSession        *self,
 
   /* webrtcbin matches our unassociated transceivers to the offer's m-lines by kind, so
    * the order we build them in does not matter. */
-  return build_media (self, codec, video_pt, opus, error);
+  return build_media (self, codec, video_pt, codec == TC_VIDEO_CODEC_H264 ? h264_profile : NULL,
+                      opus, error);
 }
 
 gboolean
