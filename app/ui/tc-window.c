@@ -717,6 +717,28 @@ action_patient (GSimpleAction *a, GVariant *p, gpointer data)
     tc_window_show_join (self, NULL, NULL);
 }
 
+static void
+apply_larger_text (TcWindow *self,
+                   gboolean  larger)
+{
+  if (larger)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "tc-larger-text");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "tc-larger-text");
+}
+
+static void
+action_larger_text (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  TcWindow *self = data;
+  gboolean larger = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  apply_larger_text (self, larger);
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "larger-text", larger);
+}
+
 static const GActionEntry win_actions[] = {
   { "toggle-mute", action_toggle_mute },
   { "toggle-camera", action_toggle_camera },
@@ -727,6 +749,7 @@ static const GActionEntry win_actions[] = {
   { "back", action_back },
   { "practitioner", action_practitioner },
   { "patient", action_patient },
+  { "larger-text", NULL, NULL, "false", action_larger_text },
 };
 
 /* ---- GObject ----------------------------------------------------------- */
@@ -869,6 +892,8 @@ tc_window_init (TcWindow *self)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      if (g_settings_get_boolean (self->settings, "larger-text"))
+        g_action_group_change_action_state (G_ACTION_GROUP (self), "larger-text", g_variant_new_boolean (TRUE));
       tc_join_page_set_display_name (self->join_page, name);
       tc_sign_in_page_set_display_name (self->sign_in_page, name);
       tc_sign_in_page_set_server_url (self->sign_in_page, url);

@@ -46,6 +46,8 @@ tc_ui_test_init (void)
 
   gtk_init ();
   adw_init ();
+  /* Screenshots show the page, not a crossfade between two. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/io/github/teleconsult/Teleconsult/style.css");

@@ -280,6 +280,14 @@ START_TEST (test_join_errors)
                          unreachable.title, "flow-error-unreachable");
   /* Half a link. */
   join_and_expect_error (patient, "teleconsult://join?token=", unreadable.title, "flow-error-bad-link");
+
+  /* "Larger Text" in the menu enlarges the whole window, and back. */
+  g_action_group_change_action_state (G_ACTION_GROUP (patient), "larger-text", g_variant_new_boolean (TRUE));
+  ck_assert (gtk_widget_has_css_class (GTK_WIDGET (patient), "tc-larger-text"));
+  tc_join_page_set_display_name (TC_JOIN_PAGE (tc_window_get_page (patient, "join")), "Marie Dupont");
+  shot (patient, "flow-join-larger-text");
+  g_action_group_change_action_state (G_ACTION_GROUP (patient), "larger-text", g_variant_new_boolean (FALSE));
+  ck_assert (!gtk_widget_has_css_class (GTK_WIDGET (patient), "tc-larger-text"));
   ck_assert_str_eq (tc_join_page_get_invitation (TC_JOIN_PAGE (tc_window_get_page (patient, "join"))), "");
 
   gtk_window_destroy (GTK_WINDOW (patient));
