@@ -598,6 +598,11 @@ on_summary_done (TcWindow *self)
 {
   reset_consultation (self);
   show_page (self, self->practitioner ? "sign-in" : "join");
+  /* Ending a consultation closes its connections; in LAN mode nothing needs
+   * typing again, so the practitioner is back at the desk for the next patient. */
+  if (self->practitioner && tc_sign_in_page_get_use_lan (self->sign_in_page) &&
+      tc_sign_in_page_get_can_sign_in (self->sign_in_page))
+    on_sign_in (self);
 }
 
 static void

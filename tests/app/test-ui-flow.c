@@ -234,6 +234,14 @@ START_TEST (test_consultation_flow)
   ck_assert_ptr_nonnull (strstr (tc_summary_page_get_text (TC_SUMMARY_PAGE (tc_window_get_page (patient, "summary"))),
                                  "Dr Martin"));
 
+  /* Done: in LAN mode the practitioner is back at the desk, ready for the next one. */
+  wait_for_page (doctor, "summary");
+  g_signal_emit_by_name (tc_window_get_page (doctor, "summary"), "done");
+  wait_for_page (doctor, "home");
+  g_signal_emit_by_name (tc_window_get_page (doctor, "home"), "create");
+  ck_assert_msg (tc_ui_test_wait_until (has_invitation, doctor, STEP_TIMEOUT_MS), "no second invitation");
+  ck_assert_str_ne (tc_consultation_get_invitation_url (tc_window_get_consultation (doctor)), invitation);
+
   gtk_window_destroy (GTK_WINDOW (patient));
   gtk_window_destroy (GTK_WINDOW (doctor));
   tc_ui_test_spin (200);
