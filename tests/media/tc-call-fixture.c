@@ -272,12 +272,15 @@ tc_test_call_media_flowing (TcTestCall *call)
 }
 
 static void
-peer_clear (TcTestPeer *peer)
+peer_clear (TcTestPeer     *peer,
+            TcCallSession **weak)
 {
   if (peer->session != NULL)
     {
       tc_call_session_stop (peer->session);
       g_signal_handlers_disconnect_by_data (peer->session, peer);
+      *weak = peer->session;
+      g_object_add_weak_pointer (G_OBJECT (peer->session), (gpointer *) weak);
     }
   g_clear_object (&peer->session);
   g_clear_object (&peer->factory);
@@ -286,14 +289,23 @@ peer_clear (TcTestPeer *peer)
   g_mutex_clear (&peer->lock);
 }
 
-void
+gboolean
 tc_test_call_clear (TcTestCall *call)
 {
-  peer_clear (&call->a);
-  peer_clear (&call->b);
+  TcCallSession *a = NULL, *b = NULL;
+  gboolean finalized;
+
+  peer_clear (&call->a, &a);
+  peer_clear (&call->b, &b);
   /* Let the hops that were queued before stop() run (they hold references). */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  finalized = a == NULL && b == NULL;
+  if (a != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (a), (gpointer *) &a);
+  if (b != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (b), (gpointer *) &b);
+  return finalized;
 }
 
 guint

@@ -43,7 +43,8 @@ gboolean tc_test_call_wait (TcTestCall *call,
                             gboolean  (*cond) (TcTestCall *call),
                             guint       timeout_ms);
 void tc_test_call_run_for (guint ms);
-void tc_test_call_clear   (TcTestCall *call);
+/* Stops and drops both sessions; TRUE when both were finalized (no reference leaked). */
+gboolean tc_test_call_clear (TcTestCall *call);
 guint tc_test_count_fds   (void);
 /* Keeps warnings and criticals fatal, except one known GStreamer 1.22.0 race (rtpsession's
  * RTCP thread iterating its sources while they change, under NACK/RTX load), which it counts. */

@@ -71,7 +71,7 @@ START_TEST (test_five_percent_loss)
   ck_assert_msg (call.a.longest_audio_hole < GST_SECOND && call.b.longest_audio_hole < GST_SECOND,
                  "audio hole %" GST_TIME_FORMAT " / %" GST_TIME_FORMAT,
                  GST_TIME_ARGS (call.a.longest_audio_hole), GST_TIME_ARGS (call.b.longest_audio_hole));
-  tc_test_call_clear (&call);
+  ck_assert_msg (tc_test_call_clear (&call), "a session was not finalized");
 }
 END_TEST
 
@@ -101,7 +101,7 @@ START_TEST (test_adaptation_steps_down)
   g_printerr ("15%% loss: target bitrate %u -> %u kbit/s, quality %d\n", top_kbps,
               call.a.stats.target_bitrate_kbps, call.a.stats.quality);
   ck_assert_int_ne (call.a.stats.quality, TC_QUALITY_GOOD);
-  tc_test_call_clear (&call);
+  ck_assert_msg (tc_test_call_clear (&call), "a session was not finalized");
 }
 END_TEST
 

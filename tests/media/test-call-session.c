@@ -164,7 +164,7 @@ START_TEST (test_two_peers)
   ck_assert (!tc_call_session_send_data (call.a.session, "too late", &error));
   g_clear_error (&error);
 
-  tc_test_call_clear (&call);
+  ck_assert_msg (tc_test_call_clear (&call), "a session was not finalized");
   fds_after = tc_test_count_fds ();
   g_printerr ("fds before %u after %u\n", fds_before, fds_after);
   ck_assert_uint_le (fds_after, fds_before + 2);
@@ -217,7 +217,7 @@ START_TEST (test_foreign_payload_types)
   ck_assert_ptr_nonnull (strstr (call.b.local_sdp, "a=rtpmap:100 VP8/90000"));
   ck_assert_ptr_nonnull (strstr (call.b.local_sdp, "a=rtpmap:109 OPUS/48000"));
   ck_assert_ptr_null (strstr (call.b.local_sdp, "a=recvonly"));
-  tc_test_call_clear (&call);
+  ck_assert_msg (tc_test_call_clear (&call), "a session was not finalized");
 }
 END_TEST
 
@@ -245,7 +245,7 @@ START_TEST (test_rebuild_after_peer_vanishes)
   g_printerr ("rebuild-needed %.1f s after the peer vanished\n", (g_get_monotonic_time () - t0) / 1e6);
   ck_assert_int_eq (tc_call_session_get_state (call.a.session), TC_CALL_STATE_RECONNECTING);
   ck_assert_uint_eq (call.a.n_rebuild, 1);
-  tc_test_call_clear (&call);
+  ck_assert_msg (tc_test_call_clear (&call), "a session was not finalized");
 }
 END_TEST
 
@@ -265,7 +265,7 @@ START_TEST (test_h264)
   ck_assert_ptr_nonnull (strstr (call.a.local_sdp, "H264/90000"));
   ck_assert_ptr_nonnull (strstr (call.b.local_sdp, "H264/90000"));
   ck_assert_ptr_null (strstr (call.b.local_sdp, "a=recvonly"));
-  tc_test_call_clear (&call);
+  ck_assert_msg (tc_test_call_clear (&call), "a session was not finalized");
 }
 END_TEST
 
