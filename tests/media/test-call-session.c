@@ -197,6 +197,12 @@ renumber_offer (const char *sdp)
 }
 
 static gboolean
+b_has_pair (TcTestCall *call)
+{
+  return call->b.stats.local_address[0] != '\0';
+}
+
+static gboolean
 offerer_receives (TcTestCall *call)
 {
   return g_atomic_int_get (&call->a.video_frames) > 10 && g_atomic_int_get (&call->a.audio_buffers) > 10;
@@ -210,10 +216,19 @@ START_TEST (test_foreign_payload_types)
 
   tc_test_call_init (&call, 0.0);
   call.rewrite_offer = renumber_offer;
+  /* And the port range is honoured. */
+  g_object_set (call.b.session, "min-port", 47000, "max-port", 47099, NULL);
   ck_assert (tc_test_call_start (&call));
   ck_assert_msg (tc_test_call_wait (&call, offerer_receives, 30000),
                  "the answerer's media did not arrive: video %d audio %d",
                  call.a.video_frames, call.a.audio_buffers);
+  ck_assert (tc_test_call_wait (&call, b_has_pair, 10000));
+  {
+    const char *colon = strrchr (call.b.stats.local_address, ':');
+    guint port = colon ? (guint) g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+
+    ck_assert_msg (port >= 47000 && port <= 47099, "local address %s", call.b.stats.local_address);
+  }
   ck_assert_ptr_nonnull (strstr (call.b.local_sdp, "a=rtpmap:100 VP8/90000"));
   ck_assert_ptr_nonnull (strstr (call.b.local_sdp, "a=rtpmap:109 OPUS/48000"));
   ck_assert_ptr_null (strstr (call.b.local_sdp, "a=recvonly"));
