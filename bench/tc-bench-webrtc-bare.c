@@ -426,10 +426,10 @@ run_peer (gboolean    offerer,
     "  buffer-optimal-size=600 "
     "! rtpvp8pay pt=96 mtu=1200 picture-id-mode=15-bit "
     "! capsfilter name=vrtp caps=application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96 "
-    "! webrtc. "
+    "! queue name=vq ! webrtc. "
     "audiotestsrc is-live=true wave=sine volume=0.3 ! audioconvert ! audioresample ! queue "
     "! opusenc audio-type=voice inband-fec=true packet-loss-percentage=10 bitrate=32000 "
-    "! rtpopuspay pt=97 ! application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=97 ! webrtc. ",
+    "! rtpopuspay pt=97 ! application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=97 ! queue ! webrtc. ",
     width, height, fps, fps * 4);
   peer.pipeline = gst_parse_launch (desc, &error);
   if (peer.pipeline == NULL)
@@ -443,7 +443,7 @@ run_peer (gboolean    offerer,
   tc_glass_clock_add_stamper (stamp_pad);
   {
     /* NACK + RTX for video, as media/ does: a lost packet otherwise costs a key frame. */
-    g_autoptr(GstElement) vrtp = gst_bin_get_by_name (GST_BIN (peer.pipeline), "vrtp");
+    g_autoptr(GstElement) vrtp = gst_bin_get_by_name (GST_BIN (peer.pipeline), "vq");
     g_autoptr(GstPad) vsrc = gst_element_get_static_pad (vrtp, "src");
     g_autoptr(GstPad) vsink = gst_pad_get_peer (vsrc);
     g_autoptr(GstWebRTCRTPTransceiver) trans = NULL;
