@@ -34,6 +34,7 @@ typedef struct {
   char         *manufacturer;
   char         *model;
   char         *serial;
+  char         *racp;           /* glucose Record Access Control Point, if the device has one */
   guint         retry_id;
   guint         retry_ms;
 } DeviceState;
@@ -63,6 +64,7 @@ G_DEFINE_FINAL_TYPE (TcBluezManager, tc_bluez_manager, G_TYPE_OBJECT)
 
 static void device_connected (TcBluezManager *self, DeviceState *state);
 static void schedule_retry (TcBluezManager *self, DeviceState *state);
+static void request_stored_records (TcBluezManager *self, DeviceState *state);
 
 static void
 device_state_free (DeviceState *state)
@@ -73,6 +75,7 @@ device_state_free (DeviceState *state)
   g_free (state->manufacturer);
   g_free (state->model);
   g_free (state->serial);
+  g_free (state->racp);
   g_free (state);
 }
 
@@ -242,6 +245,39 @@ on_read_value (GObject *source, GAsyncResult *res, gpointer user_data)
 /* ---- subscriptions ---- */
 
 static void
+on_racp_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(Call) c = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) ret = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), res, &error);
+
+  if (ret == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    emit_error (c->self, c->device_path, error);
+}
+
+/* A glucose meter sends its records when asked through the Record Access Control Point:
+ * "report stored records" (0x01), "all records" (0x01). Records it already sent come again; they
+ * get the same stable id (see on_value) so the queue and the receiver recognise them. */
+static void
+request_stored_records (TcBluezManager *self, DeviceState *state)
+{
+  static const guint8 report_all[] = { 0x01, 0x01 };
+  g_autoptr(GDBusProxy) racp = NULL;
+
+  if (state->racp == NULL || !g_hash_table_contains (state->subscribed, state->racp))
+    return;
+  racp = get_proxy (self, state->racp, CHAR_IFACE);
+  if (racp == NULL)
+    return;
+  g_dbus_proxy_call (racp, "WriteValue",
+                     g_variant_new ("(@aya{sv})",
+                                    g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, report_all, sizeof report_all, 1),
+                                    NULL),
+                     G_DBUS_CALL_FLAGS_NONE, DBUS_TIMEOUT_MS, self->cancellable, on_racp_written,
+                     call_new (self, state->path, state->racp, TC_GATT_RECORD_ACCESS_CONTROL_POINT));
+}
+
+static void
 on_start_notify (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(Call) c = user_data;
@@ -262,7 +298,10 @@ on_start_notify (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   if (state->pending_notify == 0 && state->connected)
-    g_signal_emit (c->self, signals[SIGNAL_DEVICE_READY], 0, state->path);
+    {
+      request_stored_records (c->self, state);
+      g_signal_emit (c->self, signals[SIGNAL_DEVICE_READY], 0, state->path);
+    }
 }
 
 static void
@@ -280,7 +319,14 @@ setup_char (TcBluezManager *self, DeviceState *state, GDBusProxy *chr)
                          DBUS_TIMEOUT_MS, self->cancellable, on_read_value, call_new (self, state->path, path, uuid));
       return;
     }
-  if (!tc_gatt_is_measurement (uuid) || g_hash_table_contains (state->subscribed, path))
+  if (uuid == TC_GATT_RECORD_ACCESS_CONTROL_POINT)
+    {
+      g_free (state->racp);
+      state->racp = g_strdup (path);
+    }
+  else if (!tc_gatt_is_measurement (uuid))
+    return;
+  if (g_hash_table_contains (state->subscribed, path))
     return;
   if (!has_flag (chr, "notify") && !has_flag (chr, "indicate"))
     return;
@@ -332,6 +378,18 @@ on_value (TcBluezManager *self, GDBusProxy *chr, GVariant *value)
       /* the message names field and offset, never a value */
       emit_error (self, state->path, error);
       return;
+    }
+  if (reading->kind == TC_READING_KIND_GLUCOSE && reading->sequence_number >= 0)
+    {
+      g_autoptr(GDBusProxy) dev = get_proxy (self, state->path, DEVICE_IFACE);
+      g_autoptr(GVariant) address = dev ? g_dbus_proxy_get_cached_property (dev, "Address") : NULL;
+      g_autofree char *when = reading->timestamp ? g_date_time_format (reading->timestamp, "%FT%T") : g_strdup ("-");
+      g_autofree char *name = g_strdup_printf ("glucose:%s:%d:%s",
+                                               address && g_variant_is_of_type (address, G_VARIANT_TYPE_STRING)
+                                                 ? g_variant_get_string (address, NULL) : state->path,
+                                               reading->sequence_number, when);
+      g_autofree char *id = tc_reading_stable_id (name);
+      tc_reading_set_id (reading, id);
     }
   tc_reading_set_device_info (reading, state->manufacturer, state->model, state->serial);
   g_signal_emit (self, signals[SIGNAL_READING], 0, state->path, reading);

@@ -194,6 +194,26 @@ tc_reading_set_id (TcReading  *reading,
   reading->id = g_strdup (id);
 }
 
+char *
+tc_reading_stable_id (const char *name)
+{
+  g_autoptr(GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 digest[20];
+  gsize len = sizeof digest;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  g_checksum_update (sha1, (const guchar *) "teleconsult-reading:", -1);
+  g_checksum_update (sha1, (const guchar *) name, -1);
+  g_checksum_get_digest (sha1, digest, &len);
+  digest[6] = (digest[6] & 0x0F) | 0x50;   /* version 5 */
+  digest[8] = (digest[8] & 0x3F) | 0x80;   /* RFC 4122 variant */
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+                          digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14],
+                          digest[15]);
+}
+
 void
 tc_reading_set_device_info (TcReading  *reading,
                             const char *manufacturer,

@@ -180,6 +180,10 @@ void       tc_reading_set_timestamp    (TcReading *reading,
                                         GDateTime *timestamp);
 void       tc_reading_set_id           (TcReading  *reading,
                                         const char *id);
+/* A name-based (version 5 layout, SHA-1) UUID: the same name always gives the same id. Used for
+ * records a device may report more than once (glucose meters re-send stored records), so the
+ * queue and the receiver recognise the repeat. */
+char      *tc_reading_stable_id        (const char *name);
 void       tc_reading_set_device_info  (TcReading  *reading,
                                         const char *manufacturer,
                                         const char *model,

@@ -6,7 +6,8 @@ the template lacks (services, characteristics with ReadValue/StartNotify).
 
 Commands on stdin, one per line; each answers one line on stdout ("ok ..." or "error ...").
   adapter
-  device ADDRESS NAME SERVICE16 CHAR16 FLAG      -> ok DEVICE_PATH CHAR_PATH   (FLAG: notify|indicate)
+  device ADDRESS NAME SERVICE16 CHAR16 FLAG      -> ok DEVICE_PATH CHAR_PATH [RACP_PATH]  (FLAG: notify|indicate;
+                                                  a glucose service 1808 also gets a RACP 2a52)
   notify CHAR_PATH HEX                          -> PropertiesChanged on Value (a notification)
   disconnect ADDRESS | reconnect ADDRESS        -> the device drops / comes back by itself
   away ADDRESS yes|no                           -> while away, Device1.Connect fails
@@ -74,6 +75,7 @@ class Mock:
             ('ReadValue', 'a{sv}', 'ay', read),
             ('StartNotify', '', '', notify_on),
             ('StopNotify', '', '', ''),
+            ('WriteValue', 'aya{sv}', '', ''),
         ], dbus_interface=MOCK)
         self.added(path, CHAR, props)
         return path
@@ -100,10 +102,14 @@ class Mock:
         self.add_char(dis, '2a25', ['read'], b'SN 0042\xff')   # not UTF-8 at the end: must be cleaned
         svc = self.add_service(dev, svc16)
         char = self.add_char(svc, char16, [flag])
+        racp = ''
+        if svc16 == '1808':
+            # glucose: records are sent when asked through the Record Access Control Point
+            racp = self.add_char(svc, '2a52', ['write', 'indicate'])
         # advertised service: what discovery filters on
         d.UpdateProperties(DEVICE, {'UUIDs': dbus.Array([uuid128(svc16)], signature='s'),
                                     'RSSI': dbus.Int16(-60)}, dbus_interface=MOCK)
-        return dev, char
+        return dev, char, racp
 
     def run(self):
         print('ready', flush=True)
@@ -116,8 +122,7 @@ class Mock:
                 if cmd == 'adapter':
                     print('ok', self.root.AddAdapter('hci0', 'teleconsult-test', dbus_interface=BLUEZ_MOCK))
                 elif cmd == 'device':
-                    dev, char = self.device(*words[1:6])
-                    print('ok', dev, char)
+                    print('ok', *self.device(*words[1:6]))
                 elif cmd == 'notify':
                     self.obj(words[1]).UpdateProperties(CHAR, {'Value': ay(bytes.fromhex(words[2]))},
                                                         dbus_interface=MOCK)

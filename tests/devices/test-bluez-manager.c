@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tc-bluez-manager.h"
+#include "tc-reading-queue.h"
 
 #define ADDRESS "AA:BB:CC:DD:EE:01"
 
@@ -282,6 +283,75 @@ START_TEST (test_discover_connect_notify_reconnect)
 }
 END_TEST
 
+/* A glucose meter: subscribed, asked for its stored records through the RACP, and a record sent
+ * twice carries the same id both times, so the queue refuses the repeat. */
+START_TEST (test_glucose_records)
+{
+  Events ev = { NULL, g_ptr_array_new_with_free_func (g_free),
+                g_ptr_array_new_with_free_func ((GDestroyNotify) tc_reading_free), 0, 0, 0 };
+  g_auto(GStrv) dev = NULL;
+  g_auto(GStrv) calls = NULL;
+  g_autoptr(TcReadingQueue) queue = tc_reading_queue_new (":memory:", NULL);
+  g_autoptr(GError) error = NULL;
+  TcReading *first, *again, *other;
+  guint tick_id = g_timeout_add (50, tick, NULL);
+
+  g_strfreev (cmd ("adapter"));
+  dev = cmd ("device AA:BB:CC:DD:EE:02 Meter 1808 2a18 notify");
+  ck_assert_ptr_nonnull (dev[2]);
+
+  tc_bluez_manager_new_async (NULL, on_manager, &ev);
+  while (ev.manager == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (ev.manager, "device-ready", G_CALLBACK (on_ready), &ev);
+  g_signal_connect (ev.manager, "reading", G_CALLBACK (on_reading), &ev);
+  g_signal_connect (ev.manager, "error", G_CALLBACK (on_error), &ev);
+
+  tc_bluez_manager_connect_device (ev.manager, dev[0]);
+  ck_assert (wait_for (&ev.ready, 1));
+  while (TRUE)
+    {
+      g_auto(GStrv) c = cmd ("calls %s WriteValue", dev[2]);
+      if (atoi (c[0]) >= 1)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  calls = cmd ("calls %s StartNotify", dev[2]);
+  ck_assert_int_eq (atoi (calls[0]), 1);   /* RACP indications on before the request */
+
+  /* record 1 (95 mg/dL, capillary blood, finger), the same record again, then record 2 */
+  g_strfreev (cmd ("notify %s 020100E807030F0A1E2D5FB011", dev[1]));
+  ck_assert (wait_for (&ev.readings->len, 1));
+  g_strfreev (cmd ("notify %s 020100E807030F0A1E2D5FB012", dev[1]));   /* same record, other location */
+  ck_assert (wait_for (&ev.readings->len, 2));
+  g_strfreev (cmd ("notify %s 020200E807030F0A1E2D5FB011", dev[1]));
+  ck_assert (wait_for (&ev.readings->len, 3));
+  first = ev.readings->pdata[0];
+  again = ev.readings->pdata[1];
+  other = ev.readings->pdata[2];
+  ck_assert_double_eq (tc_reading_get_component (first, TC_COMPONENT_GLUCOSE)->value, 95);
+  ck_assert (g_uuid_string_is_valid (first->id));
+  ck_assert_str_eq (first->id, again->id);
+  ck_assert_str_ne (first->id, other->id);
+
+  ck_assert (tc_reading_queue_enqueue_reading (queue, "dr-a", first, &error));
+  ck_assert (!tc_reading_queue_enqueue_reading (queue, "dr-a", again, &error));
+  ck_assert (g_error_matches (error, TC_READING_QUEUE_ERROR, TC_READING_QUEUE_ERROR_DUPLICATE));
+
+  g_object_add_weak_pointer (G_OBJECT (ev.manager), (gpointer *) &ev.manager);
+  g_object_unref (ev.manager);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (ev.manager != NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  ck_assert_ptr_null (ev.manager);
+  g_source_remove (tick_id);
+  g_ptr_array_unref (ev.found);
+  g_ptr_array_unref (ev.readings);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -306,6 +376,7 @@ main (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_set_timeout (tc, 90);
   tcase_add_test (tc, test_discover_connect_notify_reconnect);
+  tcase_add_test (tc, test_glucose_records);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_ENV);
