@@ -168,6 +168,7 @@ static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void maybe_compute_verification (TcCallSession *self);
+static void teardown (TcCallSession *self);
 
 /* ---- hopping to the main context ---- */
 
@@ -1140,21 +1141,11 @@ create_offer_main (TcCallSession *self,
   create_description (self);
 }
 
-gboolean
-tc_call_session_start (TcCallSession  *self,
-                       GError        **error)
+static gboolean
+start_pipeline (TcCallSession  *self,
+                GError        **error)
 {
   GstWebRTCDataChannel *channel = NULL;
-
-  g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (self->started)
-    {
-      g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BAD_STATE, "The call was already started");
-      return FALSE;
-    }
-  self->started = TRUE;
 
   self->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
   if (self->webrtc == NULL)
@@ -1234,6 +1225,30 @@ tc_call_session_start (TcCallSession  *self,
   self->watch_source = add_timeout (self, 250, silence_watch);
   if (self->role == TC_CALL_ROLE_OFFERER)
     hop (self, create_offer_main, NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+tc_call_session_start (TcCallSession  *self,
+                       GError        **error)
+{
+  g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->started)
+    {
+      g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BAD_STATE, "The call was already started");
+      return FALSE;
+    }
+  self->started = TRUE;
+
+  if (!start_pipeline (self, error))
+    {
+      /* Nothing half-built keeps running; the owner sees FAILED and the error. */
+      teardown (self);
+      set_state (self, TC_CALL_STATE_FAILED);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -299,6 +299,18 @@ START_TEST (test_bad_input)
   ck_assert_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BAD_STATE);
   g_clear_error (&error);
 
+  /* A start that fails leaves nothing running and says FAILED. */
+  {
+    g_autoptr(TcCallSession) broken = tc_call_session_new (factory, TC_CALL_ROLE_OFFERER);
+
+    tc_call_session_add_local_address (broken, "not-an-address");
+    ck_assert (!tc_call_session_start (broken, &error));
+    ck_assert_ptr_nonnull (error);
+    g_clear_error (&error);
+    ck_assert_int_eq (tc_call_session_get_state (broken), TC_CALL_STATE_FAILED);
+    tc_call_session_stop (broken);
+  }
+
   tc_call_session_add_local_address (session, "127.0.0.1");
   ck_assert (tc_call_session_start (session, &error));
   ck_assert (!tc_call_session_start (session, &error));
