@@ -13,6 +13,23 @@ typedef struct {
   gint64  sent_us;   /* monotonic */
 } InFlight;
 
+enum {
+  PROP_0,
+  PROP_WINDOW,
+  PROP_RETRANSMIT_TIMEOUT,
+  PROP_OPEN,
+  PROP_IN_FLIGHT,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_ACKED,
+  SIGNAL_SEND_FAILED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 struct _TcReadingSender
 {
   GObject           parent_instance;
@@ -31,23 +48,6 @@ struct _TcReadingSender
   GMainContext     *context;
   gboolean          pumping;
 };
-
-enum {
-  PROP_0,
-  PROP_WINDOW,
-  PROP_RETRANSMIT_TIMEOUT,
-  PROP_OPEN,
-  PROP_IN_FLIGHT,
-  N_PROPS
-};
-static GParamSpec *props[N_PROPS];
-
-enum {
-  SIGNAL_ACKED,
-  SIGNAL_SEND_FAILED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TcReadingSender, tc_reading_sender, G_TYPE_OBJECT)
 

@@ -11,20 +11,6 @@
 
 #define MAX_VALUES 3
 
-struct _TcSimulatedDevice
-{
-  GObject        parent_instance;
-
-  TcReadingKind  kind;
-  double         values[MAX_VALUES];
-  guint          n_values;
-  double         jitter;
-  guint          interval_ms;
-  guint          timer_id;
-  GBytes        *last_value;
-  GRand         *rand;
-};
-
 enum {
   PROP_0,
   PROP_INTERVAL,
@@ -39,6 +25,20 @@ enum {
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
+
+struct _TcSimulatedDevice
+{
+  GObject        parent_instance;
+
+  TcReadingKind  kind;
+  double         values[MAX_VALUES];
+  guint          n_values;
+  double         jitter;
+  guint          interval_ms;
+  guint          timer_id;
+  GBytes        *last_value;
+  GRand         *rand;
+};
 
 G_DEFINE_FINAL_TYPE (TcSimulatedDevice, tc_simulated_device, G_TYPE_OBJECT)
 
