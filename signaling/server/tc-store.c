@@ -863,6 +863,22 @@ tc_store_purge_expired_invitations (TcStore  *self,
   return step_done (self, stmt, error, "Removing expired invitations");
 }
 
+/* Station ids travel as protocol ids: 1–64 of A–Z a–z 0–9 . _ : - */
+static gboolean
+valid_station (const char  *station,
+               GError     **error)
+{
+  gsize len = station ? strlen (station) : 0;
+
+  if (len < 1 || len > 64 || strspn (station, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") != len)
+    {
+      g_set_error (error, TC_STORE_ERROR, TC_STORE_ERROR_INVALID,
+                   "The station id must be 1–64 letters, digits, '.', '_', ':' or '-'");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tc_store_add_kiosk (TcStore       *self,
                     const char    *station,
@@ -874,7 +890,7 @@ tc_store_add_kiosk (TcStore       *self,
 
   g_return_val_if_fail (TC_IS_STORE (self), FALSE);
 
-  if (!valid_text (station, 64, "The station id", error) ||
+  if (!valid_station (station, error) ||
       !valid_text (display_name, 64, "The display name", error))
     return FALSE;
   if ((stmt = get_stmt (self, STMT_ADD_KIOSK, error)) == NULL)

@@ -213,8 +213,13 @@ START_TEST (test_persistence)
   random_hash (code_hash);
   ck_assert (tc_store_add_invitation (store, token_hash, code_hash, "c-one", now + 60000, &error));
   random_hash (kiosk_hash);
+  random_hash (other);
   ck_assert (tc_store_add_kiosk (store, "ward-3", "Ward 3", kiosk_hash, &error));
   ck_assert (!tc_store_add_kiosk (store, "ward-3", "Again", other, &error));
+  ck_assert (g_error_matches (error, TC_STORE_ERROR, TC_STORE_ERROR_EXISTS));
+  g_clear_error (&error);
+  ck_assert (!tc_store_add_kiosk (store, "ward 3", "Spaces", other, &error));
+  ck_assert (g_error_matches (error, TC_STORE_ERROR, TC_STORE_ERROR_INVALID));
   g_clear_error (&error);
 
   nc.id = (char *) "c-kiosk";
