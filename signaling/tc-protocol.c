@@ -1071,3 +1071,47 @@ tc_protocol_serialize (JsonObject *message,
   json_generator_set_root (generator, root);
   return json_generator_to_data (generator, out_length);
 }
+
+char *
+tc_protocol_append_members (const char  *data,
+                            gsize        length,
+                            JsonObject  *extra,
+                            gsize       *out_length,
+                            GError     **error)
+{
+  g_autofree char *members = NULL;
+  gsize members_length = 0;
+  gsize end = length;
+  GString *out;
+
+  g_return_val_if_fail (data != NULL && extra != NULL, NULL);
+
+  /* The object's closing brace: the last byte that is not whitespace. */
+  while (end > 0 && (data[end - 1] == ' ' || data[end - 1] == '\t' || data[end - 1] == '\n' || data[end - 1] == '\r'))
+    end--;
+  if (end < 2 || data[end - 1] != '}' || memchr (data, '{', end) == NULL)
+    {
+      g_set_error_literal (error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON, "not a JSON object");
+      return NULL;
+    }
+  end--;
+
+  members = tc_protocol_serialize (extra, &members_length);   /* "{…}" */
+  out = g_string_sized_new (end + members_length + 2);
+  g_string_append_len (out, data, (gssize) end);
+  if (members_length > 2)
+    {
+      /* An empty object ("{" then only whitespace) takes no separating comma. */
+      const char *p = data + end;
+      while (p > data && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n' || p[-1] == '\r'))
+        p--;
+      if (p > data && p[-1] != '{')
+        g_string_append_c (out, ',');
+      g_string_append_len (out, members + 1, (gssize) members_length - 1);
+    }
+  else
+    g_string_append_c (out, '}');
+  if (out_length)
+    *out_length = out->len;
+  return g_string_free (out, FALSE);
+}

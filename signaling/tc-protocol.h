@@ -105,4 +105,16 @@ JsonObject *tc_protocol_error_message_new (TcProtocolError  code,
 char       *tc_protocol_serialize (JsonObject *message,
                                    gsize      *out_length);
 
+/* For relaying without re-serialising (json-glib's generator costs about as much as
+ * its parser): returns the text of @data, a message tc_protocol_parse() accepted, with
+ * the members of @extra appended at its end, e.g. `{"from":…,"seq":…}` for a relayed
+ * `sdp`. Appended members come last, so they win over members of the same name in
+ * @data (JSON parsers, json-glib and browsers alike, keep the last). Returns a copy of
+ * @data when @extra is empty; NULL (and a BAD_JSON error) if @data is not an object. */
+char       *tc_protocol_append_members (const char  *data,
+                                        gsize        length,
+                                        JsonObject  *extra,
+                                        gsize       *out_length,
+                                        GError     **error);
+
 G_END_DECLS

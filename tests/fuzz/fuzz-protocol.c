@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes tc_protocol_parse in both directions. Beyond "never crashes", it checks two
  * properties: a refusal always carries a TC_PROTOCOL_ERROR, and whatever is accepted
- * serializes to text that is accepted again, unchanged (the server relays what it parsed). */
+ * serializes to text that is accepted again, unchanged (the server relays what it parsed),
+ * and an accepted sdp/ice with `from` appended (tc_protocol_append_members) is a valid
+ * message for the peer. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +54,28 @@ check_direction (const uint8_t *data,
     if (length2 != length || memcmp (text, text2, length) != 0)
       abort ();
   }
+
+  /* What the server relays: the received text with `from` and `seq` appended must be a
+   * valid message for the peer. */
+  if (direction == TC_DIRECTION_TO_SERVER && (type == TC_MESSAGE_SDP || type == TC_MESSAGE_ICE))
+    {
+      g_autoptr(JsonObject) extra = json_object_new ();
+      g_autoptr(GError) error3 = NULL;
+      g_autoptr(JsonObject) relayed = NULL;
+      g_autofree char *out = NULL;
+      gsize out_length = 0;
+
+      json_object_set_string_member (extra, "from", "p-1");
+      json_object_set_int_member (extra, "seq", 1);
+      out = tc_protocol_append_members ((const char *) data, size, extra, &out_length, NULL);
+      if (out == NULL)
+        abort ();
+      relayed = tc_protocol_parse (out, out_length, TC_DIRECTION_TO_CLIENT, NULL, NULL, &error3);
+      if (relayed == NULL && !g_error_matches (error3, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_TOO_LARGE))
+        abort ();
+      if (relayed != NULL && g_strcmp0 (json_object_get_string_member (relayed, "from"), "p-1") != 0)
+        abort ();
+    }
 }
 
 int

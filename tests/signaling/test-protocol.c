@@ -550,6 +550,46 @@ START_TEST (test_round_trip)
 }
 END_TEST
 
+START_TEST (test_append_members)
+{
+  const char *sdp = " {\"type\":\"sdp\",\"seq\":99,\"to\":\"p-2\",\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}} \n";
+  g_autoptr(JsonObject) extra = json_object_new ();
+  g_autoptr(JsonObject) none = json_object_new ();
+  g_autoptr(JsonObject) in = NULL;
+  g_autoptr(JsonObject) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *from_empty = NULL;
+  gsize len = 0;
+
+  in = tc_protocol_parse (sdp, strlen (sdp), S, NULL, NULL, &error);
+  ck_assert_ptr_nonnull (in);
+  json_object_set_string_member (extra, "from", "p-1");
+  json_object_set_int_member (extra, "seq", 7);
+  text = tc_protocol_append_members (sdp, strlen (sdp), extra, &len, &error);
+  ck_assert_ptr_nonnull (text);
+  ck_assert_uint_eq (strlen (text), len);
+  out = tc_protocol_parse (text, len, C, NULL, NULL, &error);
+  ck_assert_msg (out != NULL, "%s: %s", text, error ? error->message : "");
+  ck_assert_str_eq (json_object_get_string_member (out, "from"), "p-1");
+  /* The appended member wins over the one the client slipped in. */
+  ck_assert_int_eq (json_object_get_int_member (out, "seq"), 7);
+  ck_assert_str_eq (json_object_get_string_member (json_object_get_object_member (out, "description"), "sdp"),
+                    "v=0\r\n");
+
+  copy = tc_protocol_append_members (sdp, strlen (sdp), none, &len, NULL);
+  ck_assert_str_eq (copy, " {\"type\":\"sdp\",\"seq\":99,\"to\":\"p-2\",\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}");
+  from_empty = tc_protocol_append_members ("{ }", 3, extra, &len, NULL);
+  ck_assert_str_eq (from_empty, "{ \"from\":\"p-1\",\"seq\":7}");
+  {
+    g_autoptr(GError) not_object = NULL;
+    ck_assert_ptr_null (tc_protocol_append_members ("[1]", 3, extra, NULL, &not_object));
+    ck_assert (g_error_matches (not_object, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_JSON));
+  }
+}
+END_TEST
+
 static Suite *
 protocol_suite (void)
 {
@@ -565,6 +605,7 @@ protocol_suite (void)
   tcase_add_test (tc, test_error_names);
   tcase_add_test (tc, test_type_names);
   tcase_add_test (tc, test_round_trip);
+  tcase_add_test (tc, test_append_members);
   suite_add_tcase (s, tc);
   return s;
 }
