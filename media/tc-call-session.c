@@ -368,6 +368,12 @@ on_bus_message (GstBus     *bus,
         fail (self, error);
         break;
       }
+    case GST_MESSAGE_LATENCY:
+      /* Receive branches are added while playing: without this the sinks keep the latency of
+       * the pipeline before them, ignore the jitter buffer's, and play late (gaps, drops). */
+      if (self->pipeline != NULL)
+        gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      break;
     case GST_MESSAGE_WARNING:
       {
         g_autoptr(GError) gst_error = NULL;
