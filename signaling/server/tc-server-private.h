@@ -16,7 +16,9 @@ G_BEGIN_DECLS
 
 #define TC_HASH_SIZE 32
 #define TC_HISTORY_MAX_MESSAGES 256
-#define TC_HISTORY_MAX_BYTES (2 * 1024 * 1024)
+/* Enough for the SDP offer and candidates a resume needs; bounded because every relayed
+ * message is kept (1,000 busy participants at 2 MiB each would be 2 GiB). */
+#define TC_HISTORY_MAX_BYTES (256 * 1024)
 
 typedef struct _TcConnection  TcConnection;
 typedef struct _TcParticipant TcParticipant;
@@ -122,6 +124,9 @@ struct _TcServer
   gboolean    started;
   gboolean    shutting_down;
   guint       sweep_id;
+  guint       sweep_ms;
+  gint64      last_sweep;        /* monotonic µs */
+  gint64      lagging_until;     /* monotonic µs: rate bursts forgiven until then */
   gint64      last_purge;        /* monotonic µs */
   GHashTable *connections;       /* set of TcConnection */
   GHashTable *participants;      /* id → TcParticipant (owned) */
