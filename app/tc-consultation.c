@@ -78,6 +78,7 @@ struct _TcConsultation
   GStrv                turn_uris;
   gint64               call_started_at;
   gboolean             relay_only;
+  guint                max_reconnect_ms;   /* 0: the client's default */
   GPtrArray           *local_addresses;
 };
 
@@ -115,6 +116,9 @@ static void
 fail (TcConsultation *self,
       const GError   *error)
 {
+  /* A handler may drop the last reference to us while we still emit. */
+  g_autoptr(TcConsultation) hold = g_object_ref (self);
+
   g_message ("consultation failed: %s", error->message);
   stop_call (self);
   set_state (self, TC_CONSULTATION_STATE_FAILED);
@@ -428,6 +432,13 @@ on_message (TcSignalingClient *client,
       handle_admitted (self, msg);
       break;
     case TC_MESSAGE_DECLINED:
+      {
+        g_autoptr(GError) error = g_error_new_literal (TC_CONSULTATION_ERROR, TC_CONSULTATION_ERROR_DECLINED,
+                                                       _("Your practitioner cannot see you right now. "
+                                                         "You may try again later with the same link."));
+        fail (self, error);
+      }
+      break;
     case TC_MESSAGE_CONSULTATION_ENDED:
       stop_call (self);
       set_state (self, TC_CONSULTATION_STATE_ENDED);
@@ -617,6 +628,9 @@ connect_client (TcConsultation      *self,
     }
 
   self->client = tc_signaling_client_new (url);
+  if (self->max_reconnect_ms > 0)
+    tc_signaling_client_set_reconnect_delays (self->client, MIN (500, self->max_reconnect_ms),
+                                              self->max_reconnect_ms);
   g_signal_connect_object (self->client, "message", G_CALLBACK (on_message), self, 0);
   g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state), self, 0);
   set_state (self, TC_CONSULTATION_STATE_CONNECTING);
@@ -710,6 +724,43 @@ on_consultation_created (GObject      *source,
     }
   handle_consultation (self, reply);
   g_task_return_boolean (task, TRUE);
+}
+
+void
+tc_consultation_join_kiosk_async (TcConsultation      *self,
+                                  const char          *server_url,
+                                  const char          *device_token,
+                                  const char          *display_name,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(JsonObject) auth = json_object_new ();
+
+  g_return_if_fail (TC_IS_CONSULTATION (self));
+
+  self->role = TC_CONSULTATION_ROLE_KIOSK;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ROLE]);
+  json_object_set_string_member (auth, "method", "kiosk");
+  json_object_set_string_member (auth, "token", device_token);
+  json_object_set_string_member (auth, "display_name", display_name);
+  connect_client (self, server_url, auth, cancellable, callback, user_data, tc_consultation_join_kiosk_async);
+}
+
+gboolean
+tc_consultation_join_kiosk_finish (TcConsultation  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gint64
+tc_consultation_get_next_scheduled_at (TcConsultation *self)
+{
+  g_return_val_if_fail (TC_IS_CONSULTATION (self), 0);
+  return self->client != NULL ? tc_signaling_client_get_next_scheduled_at (self->client) : 0;
 }
 
 void
@@ -1112,6 +1163,14 @@ tc_consultation_set_relay_only (TcConsultation *self,
 {
   g_return_if_fail (TC_IS_CONSULTATION (self));
   self->relay_only = !!relay_only;
+}
+
+void
+tc_consultation_set_max_reconnect_delay (TcConsultation *self,
+                                         guint           max_ms)
+{
+  g_return_if_fail (TC_IS_CONSULTATION (self));
+  self->max_reconnect_ms = max_ms;
 }
 
 void

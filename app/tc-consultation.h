@@ -36,6 +36,7 @@ GQuark tc_consultation_error_quark (void);
 typedef enum {
   TC_CONSULTATION_ERROR_BAD_INVITATION,   /* the link or code cannot be read */
   TC_CONSULTATION_ERROR_WRONG_STATE,      /* e.g. admit before signing in */
+  TC_CONSULTATION_ERROR_DECLINED,         /* the practitioner did not admit this patient now */
 } TcConsultationError;
 
 #define TC_TYPE_CONSULTATION (tc_consultation_get_type ())
@@ -89,6 +90,21 @@ gboolean            tc_consultation_join_finish         (TcConsultation      *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
+/* Kiosk: joins the consultation scheduled now for this station with its device token.
+ * Fails with TC_PROTOCOL_ERROR_NO_CONSULTATION when none is; then
+ * tc_consultation_get_next_scheduled_at() tells when the next one is (Unix ms, or 0). */
+void                tc_consultation_join_kiosk_async    (TcConsultation      *self,
+                                                         const char          *server_url,
+                                                         const char          *device_token,
+                                                         const char          *display_name,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean            tc_consultation_join_kiosk_finish   (TcConsultation      *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+gint64              tc_consultation_get_next_scheduled_at (TcConsultation *self);
+
 /* Both. Patient: leaves. Practitioner: ends the consultation for everyone. */
 void                tc_consultation_hang_up             (TcConsultation      *self);
 gboolean            tc_consultation_send_chat           (TcConsultation      *self,
@@ -107,6 +123,9 @@ guint               tc_consultation_get_pending_readings (TcConsultation *self);
 /* Transport settings applied to every call session this consultation builds. */
 void                tc_consultation_set_relay_only      (TcConsultation *self,
                                                          gboolean        relay_only);
+/* Longest wait between signalling reconnection attempts (default: the client's 30 s). */
+void                tc_consultation_set_max_reconnect_delay (TcConsultation *self,
+                                                             guint           max_ms);
 /* Adds an address ICE may gather on even if libnice would skip it (loopback tests). */
 void                tc_consultation_add_local_address   (TcConsultation *self,
                                                          const char     *address);

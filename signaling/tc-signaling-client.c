@@ -80,6 +80,9 @@ struct _TcSignalingClient
   gint64            last_rx_us;
 
   GRand            *rand;
+
+  /* From a no-consultation refusal: Unix ms of the station's next consultation, or 0. */
+  gint64                   next_scheduled_at;
 };
 
 G_DEFINE_FINAL_TYPE (TcSignalingClient, tc_signaling_client, G_TYPE_OBJECT)
@@ -570,7 +573,11 @@ on_conn_message (SoupWebsocketConnection *conn,
   else if (type == TC_MESSAGE_WELCOME)
     handle_welcome (self, message);
   else if (type == TC_MESSAGE_ERROR)
-    attempt_failed (self, error_from_message (message));
+    {
+      /* A kiosk told "no consultation now" also learns when the next one is. */
+      self->next_scheduled_at = json_object_get_int_member_with_default (message, "next_at", 0);
+      attempt_failed (self, error_from_message (message));
+    }
   else
     g_message ("dropping %s before welcome", tc_message_type_to_string (type));
 }
@@ -1621,4 +1628,11 @@ tc_signaling_client_get_close_error (TcSignalingClient *self)
 {
   g_return_val_if_fail (TC_IS_SIGNALING_CLIENT (self), NULL);
   return self->close_error;
+}
+
+gint64
+tc_signaling_client_get_next_scheduled_at (TcSignalingClient *self)
+{
+  g_return_val_if_fail (TC_IS_SIGNALING_CLIENT (self), 0);
+  return self->next_scheduled_at;
 }

@@ -152,6 +152,10 @@ gint64            tc_signaling_client_get_last_seq        (TcSignalingClient *se
  * normally (close(), consultation-ended, declined) or is not closed. */
 const GError     *tc_signaling_client_get_close_error     (TcSignalingClient *self);
 
+/* After a kiosk's connect failed with TC_PROTOCOL_ERROR_NO_CONSULTATION: when the
+ * station's next consultation is scheduled (Unix ms), or 0 when none is. */
+gint64            tc_signaling_client_get_next_scheduled_at (TcSignalingClient *self);
+
 /* Signals:
  *   "message::<type>" (const char *type, JsonObject *message)
  *       every validated server message after welcome, exactly once and in server
