@@ -33,6 +33,10 @@ if [ ! -f "$build/build.ninja" ]; then
     -Dui=disabled -Dtests=true -Dc_args=-fsanitize=fuzzer-no-link
 fi
 
+# Regenerate first if a meson.build changed (a new target): `meson compile TARGET` looks
+# targets up in the introspection data of the last configuration.
+ninja -C "$build" build.ninja >/dev/null
+
 # Only the fuzz targets (and the libraries they link), not the whole project.
 build_targets=()
 for t in "${targets[@]}"; do build_targets+=("fuzz-$t"); done
