@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-consultation.h"
+#include "tc-simulated-device.h"
 
 typedef struct {
   GMainLoop      *loop;
@@ -40,6 +41,12 @@ typedef struct {
   gint            first_frame_reported;
   gint64          last_audio_us;
   gint            max_audio_gap_us;  /* capped at G_MAXINT µs */
+
+  int             readings;          /* patient: simulated readings to send */
+  int             reading_interval_ms;
+  int             readings_sent;
+  guint           readings_id;
+  TcSimulatedDevice *device;
 
   guint           duration_id;
   gboolean        data_sent;
@@ -150,6 +157,7 @@ on_stats (TcCallSession     *call,
   add_int (b, "target_kbps", st->target_bitrate_kbps);
   add_int (b, "kbps_in", st->bitrate_in_kbps);
   add_int (b, "kbps_out", st->bitrate_out_kbps);
+  add_int (b, "readings_pending", tc_consultation_get_pending_readings (cli->consultation));
 
   json_builder_set_member_name (b, "video_in");
   json_builder_begin_object (b);
@@ -240,6 +248,69 @@ static GstElement *
 audio_sink_func (gpointer data)
 {
   return make_counting_sink (G_CALLBACK (on_audio_handoff), data);
+}
+
+/* ---- device readings --------------------------------------------------------- */
+
+/* Patient: one simulated blood-pressure reading, through real GATT bytes and the parser. */
+static gboolean
+send_one_reading (gpointer data)
+{
+  Cli *cli = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcReading) reading = NULL;
+  double values[] = { 110 + cli->readings_sent % 40, 70 + cli->readings_sent % 20, 60 + cli->readings_sent % 30 };
+  JsonBuilder *b;
+
+  if (cli->readings_sent >= cli->readings)
+    {
+      cli->readings_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (!tc_simulated_device_set_values (cli->device, values, G_N_ELEMENTS (values), &error)
+      || (reading = tc_simulated_device_trigger (cli->device, &error)) == NULL
+      || !tc_consultation_submit_reading (cli->consultation, reading, &error))
+    {
+      /* Not stored: say so and try the same number again next time. */
+      emit_string_event ("error", "message", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
+  b = event_begin ("reading-sent");
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, reading->id);
+  add_int (b, "n", cli->readings_sent);
+  event_end (b);
+  cli->readings_sent++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_readings (Cli *cli)
+{
+  if (cli->readings <= 0 || cli->readings_id != 0 || cli->readings_sent >= cli->readings)
+    return;
+  if (cli->device == NULL)
+    cli->device = tc_simulated_device_new (TC_READING_KIND_BLOOD_PRESSURE);
+  cli->readings_id = g_timeout_add (MAX (cli->reading_interval_ms, 1), send_one_reading, cli);
+}
+
+/* Practitioner: each reading once, with its id so a test can check order and duplicates. */
+static void
+on_reading_received (TcConsultation *consultation,
+                     TcReading      *reading,
+                     Cli            *cli)
+{
+  JsonBuilder *b = event_begin ("reading");
+  const TcReadingComponent *sys = tc_reading_get_component (reading, TC_COMPONENT_SYSTOLIC);
+
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, reading->id);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, tc_reading_kind_to_string (reading->kind));
+  if (sys != NULL)
+    add_double (b, "systolic", sys->value);
+  event_end (b);
 }
 
 /* ---- consultation events --------------------------------------------------- */
@@ -336,6 +407,8 @@ on_state (TcConsultation *consultation,
   emit_string_event ("state", "state", state_name (state));
   if (state == TC_CONSULTATION_STATE_IN_CALL && cli->admitted_at_us == 0)
     cli->admitted_at_us = g_get_monotonic_time ();
+  if (!cli->practitioner && (state == TC_CONSULTATION_STATE_WAITING || state == TC_CONSULTATION_STATE_IN_CALL))
+    start_readings (cli);
   if (state == TC_CONSULTATION_STATE_ENDED)
     g_main_loop_quit (cli->loop);
 }
@@ -484,7 +557,7 @@ int
 main (int    argc,
       char **argv)
 {
-  Cli cli = { 0 };
+  Cli cli = { .reading_interval_ms = 500 };
   gboolean test_sources = FALSE;
   gboolean relay_only = FALSE;
   g_autofree char *resolution = NULL;
@@ -507,6 +580,8 @@ main (int    argc,
     { "local-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &local_addresses, "Gather ICE candidates on this address too", "IP" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &cli.duration_s, "Hang up this many seconds after media connects", "S" },
     { "send-data", 0, 0, G_OPTION_ARG_INT, &cli.send_data, "Send N numbered data-channel messages once connected", "N" },
+    { "readings", 0, 0, G_OPTION_ARG_INT, &cli.readings, "Patient: take N simulated blood-pressure readings", "N" },
+    { "reading-interval", 0, 0, G_OPTION_ARG_INT, &cli.reading_interval_ms, "Milliseconds between readings (500)", "MS" },
     { NULL }
   };
 
@@ -569,6 +644,7 @@ main (int    argc,
   g_signal_connect (cli.consultation, "call-session-changed", G_CALLBACK (on_call_session_changed), &cli);
   g_signal_connect (cli.consultation, "failed", G_CALLBACK (on_failed), &cli);
   g_signal_connect (cli.consultation, "chat-received", G_CALLBACK (on_chat), &cli);
+  g_signal_connect (cli.consultation, "reading-received", G_CALLBACK (on_reading_received), &cli);
   g_signal_connect (tc_consultation_get_waiting_room (cli.consultation), "items-changed",
                     G_CALLBACK (on_waiting_room_changed), &cli);
   g_unix_signal_add (SIGINT, on_signal_quit, &cli);
@@ -592,6 +668,8 @@ main (int    argc,
   g_main_loop_run (cli.loop);
 
   g_clear_handle_id (&cli.duration_id, g_source_remove);
+  g_clear_handle_id (&cli.readings_id, g_source_remove);
+  g_clear_object (&cli.device);
   g_clear_object (&cli.consultation);
   g_clear_object (&cli.factory);
   g_main_loop_unref (cli.loop);
