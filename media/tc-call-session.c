@@ -372,7 +372,18 @@ on_bus_message (GstBus     *bus,
       /* Receive branches are added while playing: without this the sinks keep the latency of
        * the pipeline before them, ignore the jitter buffer's, and play late (gaps, drops). */
       if (self->pipeline != NULL)
-        gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+        {
+          g_autoptr(GstQuery) q = gst_query_new_latency ();
+
+          gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+          if (gst_element_query (self->pipeline, q))
+            {
+              GstClockTime min = 0;
+
+              gst_query_parse_latency (q, NULL, &min, NULL);
+              g_debug ("pipeline latency now %" GST_TIME_FORMAT, GST_TIME_ARGS (min));
+            }
+        }
       break;
     case GST_MESSAGE_WARNING:
       {
