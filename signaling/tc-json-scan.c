@@ -110,10 +110,21 @@ tc_json_scan (const char *data,
               GError    **error)
 {
   guint depth = 0;
+  gboolean top_value_seen = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
+
+      /* Exactly one top-level value: json-glib would accept `{…}{…}`, and which object
+       * it returns is not what a relay appending members expects. */
+      if (depth == 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        {
+          if (top_value_seen || c == '}' || c == ']' || c == ':' || c == ',')
+            return scan_fail (error, "not exactly one JSON value");
+          if (c != '{' && c != '[')
+            top_value_seen = TRUE;   /* a scalar; refused later as "not a JSON object" */
+        }
 
       switch (c)
         {
@@ -132,7 +143,8 @@ tc_json_scan (const char *data,
         case '}': case ']':
           if (depth == 0)
             return scan_fail (error, "unbalanced brackets");
-          depth--;
+          if (--depth == 0)
+            top_value_seen = TRUE;
           break;
 
         case 't': case 'f': case 'n':

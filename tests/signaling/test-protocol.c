@@ -225,6 +225,12 @@ static const Case cases[] = {
   { S, BAD_JSON, "{'type':'ping','x':True}" },
   { S, BAD_JSON, "{'type':'ping','x':NaN}" },
   { S, OK, "{'type':'ping','x':[true,false,null,{}]}" },
+  { S, BAD_JSON, "{'type':'ping'}{'type':'pong'}" },
+  { S, BAD_JSON, "{'type':'ping'} {'type':'pong'}" },
+  { S, BAD_JSON, "{'type':'ping'} 1" },
+  { S, BAD_JSON, "{'type':'ping'}," },
+  { S, BAD_JSON, "1 {'type':'ping'}" },
+  { S, BAD_JSON, "{'type':'ping'}]" },
 
   { S, OK, "{'type':'ping','x':'}}}]]]{{{[[[ not structure'}" },
   { S, OK, "  {'type':'ping'}  \n" },
