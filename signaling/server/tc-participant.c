@@ -107,7 +107,6 @@ tc_participant_sequence (TcParticipant *p,
                          gboolean       keep,
                          gsize         *out_length)
 {
-  TcHistoryEntry *e;
   char *text;
   gsize length;
 
@@ -115,19 +114,29 @@ tc_participant_sequence (TcParticipant *p,
   text = tc_protocol_serialize (message, &length);
   if (out_length)
     *out_length = length;
-  if (!keep)
-    return text;
+  if (keep)
+    tc_participant_keep (p, p->seq, text, length);
+  return text;
+}
+
+void
+tc_participant_keep (TcParticipant *p,
+                     gint64         seq,
+                     const char    *text,
+                     gsize          length)
+{
+  TcHistoryEntry *e;
 
   e = g_malloc (sizeof (TcHistoryEntry) + length + 1);
-  e->seq = p->seq;
+  e->seq = seq;
   e->length = length;
-  memcpy (e->text, text, length + 1);
+  memcpy (e->text, text, length);
+  e->text[length] = '\0';
   g_queue_push_tail (&p->history, e);
   p->history_bytes += length;
   while (p->history.length > TC_HISTORY_MAX_MESSAGES ||
          (p->history_bytes > TC_HISTORY_MAX_BYTES && p->history.length > 1))
     history_drop_oldest (p);
-  return text;
 }
 
 void

@@ -157,6 +157,13 @@ void           tc_server_close (TcConnection *conn,
 void           tc_server_send (TcServer      *self,
                                TcParticipant *participant,
                                JsonObject    *message);
+/* Relays @data (a validated JSON object as received) to @to with `from` and the next
+ * `seq` spliced in front, without re-serialising it. */
+void           tc_server_send_spliced (TcServer      *self,
+                                       TcParticipant *to,
+                                       const char    *from_id,
+                                       const char    *data,
+                                       gsize          length);
 /* Attaches @participant to @conn (welcomed). */
 void           tc_server_attach (TcServer      *self,
                                  TcConnection  *conn,
@@ -174,6 +181,11 @@ char          *tc_participant_sequence (TcParticipant *participant,
                                         JsonObject    *message,
                                         gboolean       keep,
                                         gsize         *out_length);
+/* Remembers an already numbered message for replay. */
+void           tc_participant_keep (TcParticipant *participant,
+                                    gint64         seq,
+                                    const char    *text,
+                                    gsize          length);
 /* Calls @func for every kept message with seq > @last_seq. */
 void           tc_participant_replay (TcParticipant *participant,
                                       gint64         last_seq,
@@ -202,11 +214,14 @@ void           tc_room_remove (TcRoom        *room,
                                TcParticipant *participant);
 
 /* tc-server-handlers.c: the protocol, one handler per message type. */
+/* @data/@length: the message as received (validated), for relaying it unparsed. */
 void           tc_server_handle_message (TcServer      *self,
                                          TcConnection  *conn,
                                          TcMessageType  type,
                                          JsonObject    *message,
-                                         const char    *rid);
+                                         const char    *rid,
+                                         const char    *data,
+                                         gsize          length);
 void           tc_server_participant_dropped (TcServer      *self,
                                               TcParticipant *participant);
 

@@ -130,6 +130,30 @@ tc_server_send (TcServer      *self,
 }
 
 void
+tc_server_send_spliced (TcServer      *self,
+                        TcParticipant *to,
+                        const char    *from_id,
+                        const char    *data,
+                        gsize          length)
+{
+  g_autoptr(GString) text = g_string_sized_new (length + 96);
+  TcConnection *conn = to->conn;
+  gsize start = 0;
+
+  /* Validated JSON: the first non-blank byte is the object's '{'. */
+  while (start < length && data[start] != '{')
+    start++;
+  g_return_if_fail (start < length);
+
+  g_string_append_printf (text, "{\"from\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",", from_id, ++to->seq);
+  g_string_append_len (text, data + start + 1, (gssize) (length - start - 1));
+  tc_participant_keep (to, to->seq, text->str, text->len);
+  if (conn != NULL && conn->state == TC_CONNECTION_READY &&
+      soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (conn->ws, text->str);
+}
+
+void
 tc_server_attach (TcServer      *self,
                   TcConnection  *conn,
                   TcParticipant *participant)
@@ -228,7 +252,7 @@ on_message (SoupWebsocketConnection *ws,
       return;
     }
 
-  tc_server_handle_message (self, conn, type, message, rid);
+  tc_server_handle_message (self, conn, type, message, rid, data, length);
 }
 
 static void

@@ -177,6 +177,24 @@ START_TEST (test_flow)
   ck_assert_str_eq (str (m, "from"), pat_id);
   g_clear_pointer (&m, json_object_unref);
 
+  /* Relayed messages carry the server's seq and never the sender's rid or seq. */
+  {
+    gint64 before = tc_test_ws_last_seq (pat);
+
+    tc_test_ws_sendf (doc, "{\"type\":\"ice\",\"to\":\"%s\",\"rid\":\"mine\",\"seq\":999,\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"1\"}}", pat_id);
+    m = expect (pat, "ice");
+    ck_assert (!json_object_has_member (m, "rid"));
+    ck_assert_int_eq (json_object_get_int_member (m, "seq"), before + 1);
+    ck_assert_str_eq (str (m, "from"), doc_id);
+    g_clear_pointer (&m, json_object_unref);
+    tc_test_ws_sendf (doc, "  {\"type\":\"ice\",\"to\":\"%s\",\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"2\"},\"x\":[1]} ", pat_id);
+    m = expect (pat, "ice");
+    ck_assert_int_eq (json_object_get_int_member (m, "seq"), before + 2);
+    ck_assert_str_eq (str (json_object_get_object_member (m, "candidate"), "sdpMid"), "2");
+    ck_assert_str_eq (str (m, "from"), doc_id);
+    g_clear_pointer (&m, json_object_unref);
+  }
+
   /* The waiting patient may not talk to the practitioner, nor be talked to. */
   tc_test_ws_sendf (pat2, "{\"type\":\"sdp\",\"to\":\"%s\",\"description\":{\"type\":\"offer\",\"sdp\":\"x\"}}", doc_id);
   g_clear_pointer (&m, json_object_unref);
