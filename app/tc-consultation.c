@@ -17,6 +17,7 @@
 #include "tc-consultation.h"
 #include "tc-ice-servers.h"
 #include "tc-invitation.h"
+#include "tc-lan-certificate.h"
 #include "tc-protocol.h"
 #include "tc-reading-link.h"
 #include "tc-server.h"
@@ -60,6 +61,8 @@ struct _TcConsultation
   TcSignalingClient   *client;
   TcServer            *lan_server;   /* LAN mode: the embedded signalling server */
   TcReadingLink       *readings;     /* device readings over the call's data channel */
+  char                *lan_address;  /* LAN mode serving other computers, or NULL */
+  char                *pin;          /* the server certificate's fingerprint to trust */
   TcCallSession       *call;
 
   TcConsultationRole   role;
@@ -398,8 +401,13 @@ handle_consultation (TcConsultation *self,
   self->consultation_id = g_strdup (json_object_get_string_member (msg, "consultation_id"));
   if (inv != NULL)
     {
-      set_string (self, &self->invitation_url, json_object_get_string_member_with_default (inv, "url", NULL),
-                  PROP_INVITATION_URL);
+      const char *url = json_object_get_string_member_with_default (inv, "url", NULL);
+      g_autofree char *pinned = NULL;
+
+      /* LAN mode: the patient's app trusts our self-signed certificate by this. */
+      if (url != NULL && self->lan_server != NULL && self->pin != NULL)
+        url = pinned = g_strdup_printf ("%s&fp=%s", url, self->pin);
+      set_string (self, &self->invitation_url, url, PROP_INVITATION_URL);
       set_string (self, &self->invitation_code, json_object_get_string_member_with_default (inv, "code", NULL),
                   PROP_INVITATION_CODE);
     }
@@ -473,6 +481,20 @@ on_client_state (TcSignalingClient *client,
   if (sstate == TC_SIGNALING_STATE_RECONNECTING && self->state == TC_CONSULTATION_STATE_WAITING)
     return; /* the waiting screen stays calm: the client resumes by itself */
 
+  if (sstate == TC_SIGNALING_STATE_CLOSED
+      && self->state != TC_CONSULTATION_STATE_ENDED
+      && self->state != TC_CONSULTATION_STATE_FAILED
+      && self->state != TC_CONSULTATION_STATE_IDLE)
+    {
+      /* Closed without an error: the consultation ended normally (the server may close
+       * before we have handled its consultation-ended). */
+      if (tc_signaling_client_get_close_error (client) == NULL)
+        {
+          stop_call (self);
+          set_state (self, TC_CONSULTATION_STATE_ENDED);
+          return;
+        }
+    }
   if (sstate == TC_SIGNALING_STATE_CLOSED
       && self->state != TC_CONSULTATION_STATE_ENDED
       && self->state != TC_CONSULTATION_STATE_FAILED
@@ -628,6 +650,13 @@ connect_client (TcConsultation      *self,
     }
 
   self->client = tc_signaling_client_new (url);
+  if (self->pin != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!tc_signaling_client_pin_certificate (self->client, self->pin, &error))
+        g_message ("ignoring a malformed certificate fingerprint: %s", error->message);
+    }
   if (self->max_reconnect_ms > 0)
     tc_signaling_client_set_reconnect_delays (self->client, MIN (500, self->max_reconnect_ms),
                                               self->max_reconnect_ms);
@@ -682,7 +711,8 @@ tc_consultation_join_async (TcConsultation      *self,
 
   g_return_if_fail (TC_IS_CONSULTATION (self));
 
-  if (!tc_invitation_parse (invitation, &server_url, &token, &error))
+  g_clear_pointer (&self->pin, g_free);
+  if (!tc_invitation_parse (invitation, &server_url, &token, &self->pin, &error))
     {
       g_task_report_error (self, callback, user_data, tc_consultation_join_async, error);
       return;
@@ -761,6 +791,15 @@ tc_consultation_get_next_scheduled_at (TcConsultation *self)
 {
   g_return_val_if_fail (TC_IS_CONSULTATION (self), 0);
   return self->client != NULL ? tc_signaling_client_get_next_scheduled_at (self->client) : 0;
+}
+
+void
+tc_consultation_set_lan_address (TcConsultation *self,
+                                 const char     *address)
+{
+  g_return_if_fail (TC_IS_CONSULTATION (self));
+  g_free (self->lan_address);
+  self->lan_address = g_strdup (address);
 }
 
 void
@@ -926,11 +965,34 @@ on_lan_account_ready (GObject      *source,
       return;
     }
 
-  /* Loopback only: serving the LAN needs TLS (docs/ui.md says how), never plain ws. */
-  self->lan_server = g_object_new (TC_TYPE_SERVER,
-                                   "store", setup->store,
-                                   "listen-address", "127.0.0.1",
-                                   NULL);
+  if (self->lan_address == NULL)
+    {
+      /* This computer only: loopback, where plain ws crosses no network. */
+      self->lan_server = g_object_new (TC_TYPE_SERVER,
+                                       "store", setup->store,
+                                       "listen-address", "127.0.0.1",
+                                       NULL);
+    }
+  else
+    {
+      /* Other computers: TLS always, with our own certificate pinned by the link. */
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "teleconsult", NULL);
+      g_autofree char *cert = NULL;
+      g_autofree char *key = NULL;
+
+      g_clear_pointer (&self->pin, g_free);
+      if (!tc_lan_certificate_ensure (dir, &cert, &key, &self->pin, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      self->lan_server = g_object_new (TC_TYPE_SERVER,
+                                       "store", setup->store,
+                                       "listen-address", self->lan_address,
+                                       "tls-certificate-file", cert,
+                                       "tls-key-file", key,
+                                       NULL);
+    }
   if (!tc_server_start (self->lan_server, &error))
     {
       g_clear_object (&self->lan_server);
@@ -938,6 +1000,8 @@ on_lan_account_ready (GObject      *source,
       return;
     }
   url = tc_server_get_url (self->lan_server);
+  /* Invitation links name the address patients reach, with the bound port. */
+  g_object_set (self->lan_server, "public-url", url, NULL);
   tc_consultation_sign_in_async (self, url, LAN_USERNAME, setup->password,
                                  g_task_get_cancellable (task), on_lan_signed_in, g_object_ref (task));
 }
@@ -1034,6 +1098,8 @@ tc_consultation_finalize (GObject *object)
   g_strfreev (self->stun_uris);
   g_strfreev (self->turn_uris);
   g_ptr_array_unref (self->local_addresses);
+  g_free (self->lan_address);
+  g_free (self->pin);
 
   G_OBJECT_CLASS (tc_consultation_parent_class)->finalize (object);
 }

@@ -64,6 +64,12 @@ void                tc_consultation_host_lan_async      (TcConsultation      *se
 gboolean            tc_consultation_host_lan_finish     (TcConsultation      *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);
+/* LAN mode serves other computers on @address (an address of this computer, e.g. its
+ * LAN IPv4) over TLS with a self-signed certificate whose fingerprint the invitation
+ * link carries. NULL (the default) keeps LAN mode on this computer only (loopback,
+ * plain ws). Call before tc_consultation_host_lan_async(). */
+void                tc_consultation_set_lan_address     (TcConsultation      *self,
+                                                         const char          *address);
 /* Creates a consultation; on success invitation-url and invitation-code are set. */
 void                tc_consultation_create_async        (TcConsultation      *self,
                                                          const char          *title,

@@ -30,6 +30,7 @@ gboolean
 tc_invitation_parse (const char  *link,
                      char       **out_server_url,
                      char       **out_token,
+                     char       **out_fingerprint,
                      GError     **error)
 {
   g_autofree char *trimmed = NULL;
@@ -37,6 +38,7 @@ tc_invitation_parse (const char  *link,
   g_autoptr(GHashTable) params = NULL;
   const char *server;
   const char *token;
+  const char *fingerprint;
 
   g_return_val_if_fail (out_server_url != NULL && out_token != NULL, FALSE);
 
@@ -59,11 +61,17 @@ tc_invitation_parse (const char  *link,
 
   server = g_hash_table_lookup (params, "server");
   token = g_hash_table_lookup (params, "token");
+  fingerprint = g_hash_table_lookup (params, "fp");
   if (server == NULL || token == NULL || !is_websocket_url (server) || !tc_token_is_well_formed (token))
+    return bad_invitation (error);
+  /* Same shape as a token: 43 base64url characters (a SHA-256). */
+  if (fingerprint != NULL && (!tc_token_is_well_formed (fingerprint) || !g_str_has_prefix (server, "wss:")))
     return bad_invitation (error);
 
   *out_server_url = g_strdup (server);
   *out_token = g_strdup (token);
+  if (out_fingerprint != NULL)
+    *out_fingerprint = g_strdup (fingerprint);
   return TRUE;
 }
 

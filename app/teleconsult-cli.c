@@ -42,6 +42,8 @@ typedef struct {
   gint64          last_audio_us;
   gint            max_audio_gap_us;  /* capped at G_MAXINT µs */
 
+  int             stats_interval_ms;
+  gint64          last_stats_us;
   int             readings;          /* patient: simulated readings to send */
   int             reading_interval_ms;
   int             readings_sent;
@@ -142,7 +144,14 @@ on_stats (TcCallSession     *call,
           const TcCallStats *st,
           Cli               *cli)
 {
-  JsonBuilder *b = event_begin ("stats");
+  JsonBuilder *b;
+  gint64 now = g_get_monotonic_time ();
+
+  /* The session samples every second; print at most one line per --stats-interval. */
+  if (cli->last_stats_us != 0 && now - cli->last_stats_us < (gint64) cli->stats_interval_ms * 1000 - 100000)
+    return;
+  cli->last_stats_us = now;
+  b = event_begin ("stats");
 
   add_double (b, "rtt_ms", st->rtt_ms);
   add_double (b, "loss_in", st->loss_in);
@@ -178,7 +187,8 @@ on_stats (TcCallSession     *call,
   json_builder_set_member_name (b, "audio_in");
   json_builder_begin_object (b);
   add_int (b, "kbps", st->audio_bitrate_in_kbps);
-  add_int (b, "max_gap_ms", g_atomic_int_get (&cli->max_audio_gap_us) / 1000);
+  /* The longest gap since the previous stats line, so a start-up gap hides nothing later. */
+  add_int (b, "max_gap_ms", g_atomic_int_exchange (&cli->max_audio_gap_us, 0) / 1000);
   json_builder_end_object (b);
 
   event_end (b);
@@ -580,6 +590,7 @@ main (int    argc,
     { "local-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &local_addresses, "Gather ICE candidates on this address too", "IP" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &cli.duration_s, "Hang up this many seconds after media connects", "S" },
     { "send-data", 0, 0, G_OPTION_ARG_INT, &cli.send_data, "Send N numbered data-channel messages once connected", "N" },
+    { "stats-interval", 0, 0, G_OPTION_ARG_INT, &cli.stats_interval_ms, "At most one stats line per MS (the call samples every second)", "MS" },
     { "readings", 0, 0, G_OPTION_ARG_INT, &cli.readings, "Patient: take N simulated blood-pressure readings", "N" },
     { "reading-interval", 0, 0, G_OPTION_ARG_INT, &cli.reading_interval_ms, "Milliseconds between readings (500)", "MS" },
     { NULL }

@@ -83,6 +83,10 @@ struct _TcSignalingClient
 
   /* From a no-consultation refusal: Unix ms of the station's next consultation, or 0. */
   gint64                   next_scheduled_at;
+
+  /* LAN mode: the server's self-signed certificate, pinned by its SHA-256. */
+  guint8                   pinned_sha256[32];
+  gboolean                 has_pin;
 };
 
 G_DEFINE_FINAL_TYPE (TcSignalingClient, tc_signaling_client, G_TYPE_OBJECT)
@@ -660,6 +664,92 @@ on_accept_certificate (SoupMessage          *msg,
   return TRUE;
 }
 
+/* SHA-256 of the certificate's DER encoding. */
+static gboolean
+certificate_sha256 (GTlsCertificate *certificate,
+                    guint8           out[32])
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize len = 32;
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL)
+    return FALSE;
+  g_checksum_update (sum, der->data, der->len);
+  g_checksum_get_digest (sum, out, &len);
+  return len == 32;
+}
+
+static gboolean
+on_accept_pinned_certificate (SoupMessage          *msg,
+                              GTlsCertificate      *certificate,
+                              GTlsCertificateFlags  errors,
+                              gpointer              user_data)
+{
+  TcSignalingClient *self = user_data;
+  guint8 digest[32];
+
+  if (!certificate_sha256 (certificate, digest)
+      || sodium_memcmp (digest, self->pinned_sha256, sizeof digest) != 0)
+    {
+      g_message ("refusing a TLS certificate that does not match the invitation's fingerprint");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+tc_signaling_client_certificate_fingerprint (GTlsCertificate *certificate)
+{
+  guint8 digest[32];
+  char *b64;
+
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  if (!certificate_sha256 (certificate, digest))
+    return NULL;
+  b64 = g_base64_encode (digest, sizeof digest);
+  /* base64url without padding: 43 characters that survive a URL. */
+  g_strdelimit (b64, "+", '-');
+  g_strdelimit (b64, "/", '_');
+  b64[strcspn (b64, "=")] = '\0';
+  return b64;
+}
+
+gboolean
+tc_signaling_client_pin_certificate (TcSignalingClient  *self,
+                                     const char         *fingerprint,
+                                     GError            **error)
+{
+  g_autofree char *b64 = NULL;
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (TC_IS_SIGNALING_CLIENT (self), FALSE);
+
+  if (fingerprint == NULL || strlen (fingerprint) != 43 || strspn (fingerprint,
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "The certificate fingerprint is not 43 base64url characters");
+      return FALSE;
+    }
+  b64 = g_strconcat (fingerprint, "=", NULL);
+  g_strdelimit (b64, "-", '+');
+  g_strdelimit (b64, "_", '/');
+  raw = g_base64_decode (b64, &len);
+  if (len != sizeof self->pinned_sha256)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "The certificate fingerprint is not a SHA-256");
+      return FALSE;
+    }
+  memcpy (self->pinned_sha256, raw, len);
+  self->has_pin = TRUE;
+  return TRUE;
+}
+
 static void
 ensure_session (TcSignalingClient *self)
 {
@@ -712,6 +802,8 @@ start_attempt (TcSignalingClient *self,
     }
   if (self->accept_invalid_cert)
     g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
+  else if (self->has_pin)
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_pinned_certificate), self);
 
   self->attempt_cancellable = g_cancellable_new ();
   self->attempt_timeout = schedule (self, ATTEMPT_TIMEOUT_S * 1000, on_attempt_timeout, self);

@@ -40,6 +40,15 @@ gboolean      tc_signaling_client_trust_certificate_file (TcSignalingClient *sel
 void          tc_signaling_client_set_accept_invalid_cert (TcSignalingClient *self,
                                                            gboolean           accept);
 
+/* Trust exactly one certificate, whatever its issuer and names: the one whose DER
+ * SHA-256, base64url without padding (43 characters), is @fingerprint. LAN mode's
+ * invitation links carry it (`fp=`) for the practitioner's self-signed certificate.
+ * A certificate that passes normal verification is accepted as usual. */
+gboolean      tc_signaling_client_pin_certificate        (TcSignalingClient  *self,
+                                                          const char         *fingerprint,
+                                                          GError            **error);
+/* The fingerprint tc_signaling_client_pin_certificate() expects, of @certificate. */
+char         *tc_signaling_client_certificate_fingerprint (GTlsCertificate   *certificate);
 /* Reconnect backoff: the first retry waits about @initial_ms, each next one twice as
  * long, at most @max_ms, each with random jitter (defaults 500 and 30000). */
 void          tc_signaling_client_set_reconnect_delays   (TcSignalingClient *self,

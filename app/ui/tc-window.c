@@ -484,7 +484,7 @@ start_precall (TcWindow *self)
                                self->precall_page, G_CONNECT_SWAPPED);
     }
   /* A pasted link names its server and can be checked now; a short code cannot. */
-  tc_invitation_parse (tc_join_page_get_invitation (self->join_page), &server_url, &token, NULL);
+  tc_invitation_parse (tc_join_page_get_invitation (self->join_page), &server_url, &token, NULL, NULL);
   show_page (self, "precall");
   tc_device_check_start (self->device_check, server_url);
 }

@@ -314,6 +314,47 @@ START_TEST (test_wrong_password)
 }
 END_TEST
 
+/* LAN mode serving other computers: TLS with the practitioner's own certificate,
+ * trusted by the patient through the fingerprint in the link, and by nothing else. */
+START_TEST (test_lan_mode_tls)
+{
+  g_autofree char *data_home = g_dir_make_tmp ("tc-lan-tls-XXXXXX", NULL);
+  g_autofree char *tampered = NULL;
+  const char *url;
+  const char *fp;
+  Side doctor, patient, intruder;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  side_init (&doctor);
+  side_init (&patient);
+  /* The loopback address stands in for the LAN one: the test sends nothing elsewhere. */
+  tc_consultation_set_lan_address (doctor.consultation, "127.0.0.1");
+
+  start_consultation (&doctor, &patient, NULL);
+  url = tc_consultation_get_invitation_url (doctor.consultation);
+  ck_assert_msg (g_str_has_prefix (url, "teleconsult://join?server=wss%3A%2F%2F127.0.0.1%3A"), "%s", url);
+  fp = strstr (url, "&fp=");
+  ck_assert_ptr_nonnull (fp);
+  ck_assert_uint_eq (strlen (fp + 4), 43);
+
+  /* Someone else's certificate fingerprint: the connection is refused. */
+  tampered = g_strdup (url);
+  tampered[strlen (tampered) - 1] = tampered[strlen (tampered) - 1] == 'A' ? 'B' : 'A';
+  side_init (&intruder);
+  tc_consultation_join_async (intruder.consultation, tampered, "Mallory", NULL, on_finished, &intruder);
+  ck_assert (wait_until (side_done, &intruder, 10000));
+  ck_assert (!intruder.ok);
+  ck_assert_msg (intruder.error->domain == G_TLS_ERROR || intruder.error->domain == G_IO_ERROR,
+                 "unexpected error: %s", intruder.error->message);
+  side_clear (&intruder);
+
+  tc_consultation_hang_up (doctor.consultation);
+  ck_assert (wait_until (patient_ended, &patient, 10000));
+  side_clear (&patient);
+  side_clear (&doctor);
+}
+END_TEST
+
 static TcReading *
 blood_pressure (double systolic,
                 double diastolic)
@@ -467,6 +508,7 @@ main (int    argc,
   tcase_add_test (tc, test_wrong_password);
   tcase_add_test (tc, test_lan_mode);
   tcase_add_test (tc, test_readings_delivery);
+  tcase_add_test (tc, test_lan_mode_tls);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_ENV);
