@@ -5,7 +5,6 @@
 #include "tc-json-scan.h"
 #include "tc-protocol.h"
 
-#include <math.h>
 #include <string.h>
 
 static int
@@ -107,6 +106,7 @@ scan_number (const char *data,
 gboolean
 tc_json_scan (const char *data,
               gsize       length,
+              gboolean   *out_has_doubles,
               GError    **error)
 {
   guint depth = 0;
@@ -199,42 +199,13 @@ tc_json_scan (const char *data,
             gsize n = scan_number (data, length, i);
             if (n == 0)
               return scan_fail (error, "not valid JSON");
+            if (out_has_doubles != NULL &&
+                (memchr (data + i, '.', n) || memchr (data + i, 'e', n) || memchr (data + i, 'E', n)))
+              *out_has_doubles = TRUE;
             i += n - 1;
           }
           break;
         }
     }
   return TRUE;
-}
-
-/* Numbers json-glib turned into infinities (1e999) would serialise as invalid JSON. */
-gboolean
-tc_json_numbers_finite (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        JsonNode *member;
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, NULL, &member))
-          if (!tc_json_numbers_finite (member))
-            return FALSE;
-        return TRUE;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          if (!tc_json_numbers_finite (json_array_get_element (array, i)))
-            return FALSE;
-        return TRUE;
-      }
-    case JSON_NODE_VALUE:
-      return json_node_get_value_type (node) != G_TYPE_DOUBLE || isfinite (json_node_get_double (node));
-    case JSON_NODE_NULL:
-    default:
-      return TRUE;
-    }
 }

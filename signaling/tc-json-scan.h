@@ -8,11 +8,11 @@
 G_BEGIN_DECLS
 
 /* One linear, bounded pass: refuses (TC_PROTOCOL_ERROR_BAD_JSON) anything but RFC 8259
- * tokens and nesting deeper than TC_PROTOCOL_MAX_DEPTH. */
-gboolean tc_json_scan           (const char *data,
-                                 gsize       length,
-                                 GError    **error);
-/* FALSE if a number became an infinity (1e999). Recursion bounded by the scan's depth. */
-gboolean tc_json_numbers_finite (JsonNode   *node);
+ * tokens, more than one top-level value and nesting deeper than TC_PROTOCOL_MAX_DEPTH.
+ * @out_has_doubles (optional) is set when a number has a fraction or an exponent. */
+gboolean tc_json_scan (const char *data,
+                       gsize       length,
+                       gboolean   *out_has_doubles,
+                       GError    **error);
 
 G_END_DECLS
