@@ -51,6 +51,9 @@ struct _TcCallSession
   gboolean camera_enabled;
   gboolean audio_only;
   gboolean audio_only_forced;
+  gboolean clinical_tracks;     /* this side sends an exam camera and a stethoscope */
+  gboolean exam_active;
+  gboolean stethoscope_active;
 
   /* pipeline */
   GstElement *pipeline;
@@ -60,6 +63,9 @@ struct _TcCallSession
   gboolean media_built;
   TcVideoSend video;
   TcAudioSend audio;
+  TcVideoSend exam;
+  TcAudioSend stethoscope;
+  GstElement *exam_preview_valve;
   TcVideoCodec sent_codec;
   char *probe_name;
   GstElement *echo_probe;
@@ -68,6 +74,10 @@ struct _TcCallSession
   GMutex lock;
   GstElement *remote_video_sink;
   GstElement *remote_audio_sink;
+  GstElement *remote_exam_sink;
+  GstElement *remote_stethoscope_sink;
+  int exam_mline;           /* the second video m-line, -1: none */
+  int stethoscope_mline;    /* the second audio m-line, -1: none */
   GstPad *frames_in_pad;
   TcSeqCounter seq_audio;
   TcSeqCounter seq_video;
@@ -149,6 +159,9 @@ enum {
   PROP_VERIFICATION_CODE,
   PROP_VERIFICATION_WORDS,
   PROP_SIMULATED_LOSS,
+  PROP_CLINICAL_TRACKS,
+  PROP_EXAM_CAMERA_ACTIVE,
+  PROP_STETHOSCOPE_ACTIVE,
   N_PROPS
 };
 
@@ -701,6 +714,8 @@ on_pad_added (GstElement *webrtc,
   GstElement *frames;
   const char *media = NULL;
   gboolean is_video = FALSE;
+  gboolean clinical = FALSE;
+  int mline = -1;
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
@@ -711,13 +726,51 @@ on_pad_added (GstElement *webrtc,
   if (caps != NULL && !gst_caps_is_empty (caps))
     media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
 
+  {
+    g_autoptr(GstWebRTCRTPTransceiver) trans = NULL;
+
+    g_object_get (pad, "transceiver", &trans, NULL);
+    if (trans != NULL)
+      {
+        guint index = G_MAXUINT;
+
+        g_object_get (trans, "mlineindex", &index, NULL);
+        mline = index == G_MAXUINT ? -1 : (int) index;
+      }
+  }
+
   /* Runs on a streaming thread and must link now, or the first buffers are not-linked. */
   g_mutex_lock (&self->lock);
-  if (g_strcmp0 (media, "video") == 0)
+  if (mline >= 0 && mline == self->exam_mline)
+    {
+      clinical = TRUE;
+      sink = g_steal_pointer (&self->remote_exam_sink);
+    }
+  else if (mline >= 0 && mline == self->stethoscope_mline)
+    {
+      clinical = TRUE;
+      sink = g_steal_pointer (&self->remote_stethoscope_sink);
+    }
+  else if (g_strcmp0 (media, "video") == 0)
     sink = g_steal_pointer (&self->remote_video_sink);
   else if (g_strcmp0 (media, "audio") == 0)
     sink = g_steal_pointer (&self->remote_audio_sink);
   g_mutex_unlock (&self->lock);
+
+  if (clinical)
+    {
+      /* Not counted in the call's stats (another sequence space); no echo probe: the one
+       * probe follows the voice, and the stethoscope is not what the microphone hears. */
+      if (sink == NULL)
+        {
+          sink = gst_element_factory_make ("fakesink", NULL);
+          g_object_set (sink, "async", FALSE, NULL);
+        }
+      frames = tc_call_media_link_receive (GST_BIN (self->pipeline), pad, sink, NULL, &is_video, &error);
+      if (frames == NULL)
+        g_debug ("could not play a received clinical stream: %s", error->message);
+      return;
+    }
 
   if (sink == NULL)
     {
@@ -1082,13 +1135,104 @@ count_out (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
-/* Builds the send side.  @video_pt/@audio_pt < 0: that kind is not sent (the offer lacks it). */
+static GstElement *
+make_exam_preview (TcCallSession *self)
+{
+  GstElement *bin = gst_bin_new ("exam-preview");
+  GstElement *valve = gst_element_factory_make ("valve", NULL);
+  GstElement *sink = tc_media_factory_create_video_sink (self->factory, TC_VIDEO_SINK_ROLE_EXAM_PREVIEW);
+  g_autoptr(GstPad) pad = NULL;
+
+  /* Nothing reaches the preview while the exam camera is off: a UI that has no place for it
+   * yet is not disturbed. */
+  g_object_set (valve, "drop", !self->exam_active, NULL);
+  gst_bin_add_many (GST_BIN (bin), valve, sink, NULL);
+  gst_element_link (valve, sink);
+  pad = gst_element_get_static_pad (valve, "sink");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
+  self->exam_preview_valve = valve;
+  return bin;
+}
+
+/* webrtcbin 1.22 writes a=ssrc only for the caps it has seen; a track that sends nothing yet
+ * would have none, and the peer's bundle demuxer would hand its packets to the first video
+ * m-line.  A fixed SSRC in the caps after the payloader goes into the first offer. */
+static void
+announce_ssrc (GstElement *payloader)
+{
+  g_autoptr(GstPad) src = gst_element_get_static_pad (payloader, "src");
+  g_autoptr(GstPad) peer = gst_pad_get_peer (src);
+  g_autoptr(GstElement) filter = peer != NULL ? gst_pad_get_parent_element (peer) : NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  guint32 ssrc = g_random_int_range (1, G_MAXINT32);
+
+  g_object_set (payloader, "ssrc", ssrc, NULL);
+  if (filter == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (filter), "caps") == NULL)
+    return;
+  g_object_get (filter, "caps", &caps, NULL);
+  if (caps == NULL)
+    return;
+  caps = gst_caps_make_writable (caps);
+  gst_caps_set_simple (caps, "ssrc", G_TYPE_UINT, ssrc, NULL);
+  g_object_set (filter, "caps", caps, NULL);
+}
+
+/* The exam camera and the stethoscope: negotiated now (webrtcbin 1.22 renegotiates poorly),
+ * silent until switched on.  The exam camera's frames are dropped before the encoder (the
+ * transceiver stays, nothing is sent); the stethoscope sends silence (muted volume), so its
+ * decoder and jitter buffer are warm when it is switched on. */
+static gboolean
+build_clinical (TcCallSession  *self,
+                TcVideoCodec    codec,
+                int             video_pt,
+                const char     *h264_profile,
+                int             audio_pt,
+                GError        **error)
+{
+  TcMediaFactory *f = self->factory;
+
+  if (audio_pt >= 0)
+    {
+      GstElement *steth = tc_media_factory_create_source (f, TC_SOURCE_STETHOSCOPE, error);
+
+      if (steth == NULL)
+        return FALSE;
+      /* Every voice treatment off: no webrtcdsp (noise suppression would fade a heartbeat). */
+      if (!tc_call_media_build_audio_send (GST_BIN (self->pipeline), self->webrtc, steth, NULL,
+                                           audio_pt, &self->stethoscope, error))
+        return FALSE;
+      tc_media_factory_configure_opus (f, self->stethoscope.encoder, TC_SOURCE_STETHOSCOPE);
+      g_object_set (self->stethoscope.volume, "mute", !self->stethoscope_active, NULL);
+      set_transceiver_options (self->stethoscope.webrtc_pad, FALSE);
+    }
+  if (video_pt >= 0)
+    {
+      GstElement *camera = tc_media_factory_create_source (f, TC_SOURCE_EXAM_CAMERA, error);
+
+      if (camera == NULL)
+        return FALSE;
+      if (!tc_call_media_build_video_send (GST_BIN (self->pipeline), self->webrtc, camera,
+                                           make_exam_preview (self), codec, video_pt, h264_profile, FALSE,
+                                           tc_media_factory_get_width (f), tc_media_factory_get_height (f),
+                                           tc_media_factory_get_framerate (f), &self->exam, error))
+        return FALSE;
+      set_transceiver_options (self->exam.webrtc_pad, TRUE);
+      g_object_set (self->exam.valve, "drop", !self->exam_active, NULL);
+      announce_ssrc (self->exam.payloader);
+    }
+  return TRUE;
+}
+
+/* Builds the send side.  @video_pt/@audio_pt < 0: that kind is not sent (the offer lacks it).
+ * @clinical: also the exam camera and stethoscope tracks (after the voice and face ones, so
+ * they take the second audio and video m-lines). */
 static gboolean
 build_media (TcCallSession  *self,
              TcVideoCodec    codec,
              int             video_pt,
              const char     *h264_profile,
              int             audio_pt,
+             gboolean        clinical,
              GError        **error)
 {
   TcMediaFactory *f = self->factory;
@@ -1109,6 +1253,7 @@ build_media (TcCallSession  *self,
       if (!tc_call_media_build_audio_send (GST_BIN (self->pipeline), self->webrtc, mic, dsp,
                                            audio_pt, &self->audio, error))
         return FALSE;
+      tc_media_factory_configure_opus (f, self->audio.encoder, TC_SOURCE_VOICE_MIC);
       g_object_set (self->audio.volume, "mute", self->mic_muted, NULL);
       set_transceiver_options (self->audio.webrtc_pad, FALSE);
     }
@@ -1139,6 +1284,8 @@ build_media (TcCallSession  *self,
       if (self->audio_only_forced)
         update_audio_only (self, TRUE);
     }
+  if (clinical)
+    return build_clinical (self, codec, video_pt, h264_profile, audio_pt, error);
   return TRUE;
 }
 
@@ -1207,7 +1354,7 @@ start_pipeline (TcCallSession  *self,
       TcVideoCodec codec = preferred_codec (self);
 
       if (!build_media (self, codec, codec == TC_VIDEO_CODEC_H264 ? TC_PT_H264 : TC_PT_VP8, NULL,
-                        TC_PT_OPUS, error))
+                        TC_PT_OPUS, self->clinical_tracks, error))
         return FALSE;
     }
 
@@ -1269,6 +1416,30 @@ tc_call_session_start (TcCallSession  *self,
   return TRUE;
 }
 
+static int
+nth_media (const GstSDPMessage *sdp,
+           const char          *media,
+           guint                nth)
+{
+  guint seen = 0;
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    if (g_strcmp0 (gst_sdp_media_get_media (gst_sdp_message_get_media (sdp, i)), media) == 0 && seen++ == nth)
+      return (int) i;
+  return -1;
+}
+
+static guint
+count_media (const GstSDPMessage *sdp,
+             const char          *media)
+{
+  guint n = 0;
+
+  while (nth_media (sdp, media, n) >= 0)
+    n++;
+  return n;
+}
+
 /* The answerer sends what the offer can receive, with the offer's own payload types, so
  * webrtcbin finds a matching transceiver and answers sendrecv (not recvonly). */
 static gboolean
@@ -1299,7 +1470,8 @@ build_media_from_offer (TcCallSession        *self,
   /* webrtcbin matches our unassociated transceivers to the offer's m-lines by kind, so
    * the order we build them in does not matter. */
   return build_media (self, codec, video_pt, codec == TC_VIDEO_CODEC_H264 ? h264_profile : NULL,
-                      opus, error);
+                      opus, self->clinical_tracks && count_media (sdp, "video") >= 2
+                      && count_media (sdp, "audio") >= 2, error);
 }
 
 gboolean
@@ -1360,6 +1532,28 @@ tc_call_session_set_remote_description (TcCallSession  *self,
 
   if (sdp_type == GST_WEBRTC_SDP_TYPE_OFFER && !build_media_from_offer (self, msg, error))
     return FALSE;
+
+  /* The second video and audio m-lines are the exam camera and the stethoscope; their sinks
+   * are made here, on the owner's thread, only when the peer offers or answers them. */
+  {
+    int exam = nth_media (msg, "video", 1);
+    int steth = nth_media (msg, "audio", 1);
+    GstElement *exam_sink = exam >= 0
+      ? gst_object_ref_sink (tc_media_factory_create_video_sink (self->factory, TC_VIDEO_SINK_ROLE_REMOTE_EXAM))
+      : NULL;
+    GstElement *steth_sink = steth >= 0
+      ? gst_object_ref_sink (tc_media_factory_create_audio_sink (self->factory))
+      : NULL;
+
+    g_mutex_lock (&self->lock);
+    self->exam_mline = exam;
+    self->stethoscope_mline = steth;
+    gst_clear_object (&self->remote_exam_sink);
+    gst_clear_object (&self->remote_stethoscope_sink);
+    self->remote_exam_sink = exam_sink;
+    self->remote_stethoscope_sink = steth_sink;
+    g_mutex_unlock (&self->lock);
+  }
 
   g_free (self->remote_sdp);
   self->remote_sdp = g_strdup (sdp);
@@ -1486,12 +1680,19 @@ teardown (TcCallSession *self)
   g_clear_object (&self->frames_in_pad);
   gst_clear_object (&self->remote_video_sink);
   gst_clear_object (&self->remote_audio_sink);
+  gst_clear_object (&self->remote_exam_sink);
+  gst_clear_object (&self->remote_stethoscope_sink);
   g_mutex_unlock (&self->lock);
 
   gst_clear_object (&self->video.webrtc_pad);
   gst_clear_object (&self->audio.webrtc_pad);
+  gst_clear_object (&self->exam.webrtc_pad);
+  gst_clear_object (&self->stethoscope.webrtc_pad);
   memset (&self->video, 0, sizeof self->video);
   memset (&self->audio, 0, sizeof self->audio);
+  memset (&self->exam, 0, sizeof self->exam);
+  memset (&self->stethoscope, 0, sizeof self->stethoscope);
+  self->exam_preview_valve = NULL;
   self->echo_probe = NULL;
   gst_clear_object (&self->bus);
   gst_clear_object (&self->pipeline);
@@ -1568,6 +1769,15 @@ tc_call_session_get_property (GObject    *object,
     case PROP_SIMULATED_LOSS:
       g_value_set_double (value, self->simulated_loss);
       break;
+    case PROP_CLINICAL_TRACKS:
+      g_value_set_boolean (value, self->clinical_tracks);
+      break;
+    case PROP_EXAM_CAMERA_ACTIVE:
+      g_value_set_boolean (value, self->exam_active);
+      break;
+    case PROP_STETHOSCOPE_ACTIVE:
+      g_value_set_boolean (value, self->stethoscope_active);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1627,6 +1837,15 @@ tc_call_session_set_property (GObject      *object,
       break;
     case PROP_CAMERA_ENABLED:
       tc_call_session_set_camera_enabled (self, g_value_get_boolean (value));
+      break;
+    case PROP_CLINICAL_TRACKS:
+      tc_call_session_set_clinical_tracks (self, g_value_get_boolean (value));
+      break;
+    case PROP_EXAM_CAMERA_ACTIVE:
+      tc_call_session_set_exam_camera_active (self, g_value_get_boolean (value));
+      break;
+    case PROP_STETHOSCOPE_ACTIVE:
+      tc_call_session_set_stethoscope_active (self, g_value_get_boolean (value));
       break;
     case PROP_SIMULATED_LOSS:
       if (self->simulated_loss != g_value_get_double (value))
@@ -1730,6 +1949,14 @@ tc_call_session_class_init (TcCallSessionClass *klass)
     g_param_spec_string ("verification-words", NULL, NULL, NULL, ro);
   props[PROP_SIMULATED_LOSS] =
     g_param_spec_double ("simulated-loss", NULL, NULL, 0.0, 1.0, 0.0, rw);
+  /* Set before start(): this side sends an exam camera and a stethoscope (the station). */
+  props[PROP_CLINICAL_TRACKS] =
+    g_param_spec_boolean ("clinical-tracks", NULL, NULL, FALSE, rw);
+  props[PROP_EXAM_CAMERA_ACTIVE] =
+    g_param_spec_boolean ("exam-camera-active", NULL, NULL, FALSE, rw);
+  /* The local indicator; the owner tells the peer {"type":"stethoscope","active":…}. */
+  props[PROP_STETHOSCOPE_ACTIVE] =
+    g_param_spec_boolean ("stethoscope-active", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_LOCAL_DESCRIPTION] =
@@ -1767,6 +1994,8 @@ tc_call_session_init (TcCallSession *self)
   self->grace_period_ms = 5000;
   self->adaptive = TRUE;
   self->camera_enabled = TRUE;
+  self->exam_mline = -1;
+  self->stethoscope_mline = -1;
   self->turn_uris = g_ptr_array_new_with_free_func (g_free);
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->lock);
@@ -1970,4 +2199,84 @@ tc_call_session_get_stats (TcCallSession *self)
 {
   g_return_val_if_fail (TC_IS_CALL_SESSION (self), NULL);
   return self->have_stats ? &self->last_stats : NULL;
+}
+
+void
+tc_call_session_set_clinical_tracks (TcCallSession *self,
+                                     gboolean       clinical)
+{
+  g_return_if_fail (TC_IS_CALL_SESSION (self));
+
+  clinical = !!clinical;
+  if (self->clinical_tracks == clinical)
+    return;
+  if (self->started)
+    {
+      g_warning ("clinical-tracks must be set before the call starts");
+      return;
+    }
+  self->clinical_tracks = clinical;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CLINICAL_TRACKS]);
+}
+
+gboolean
+tc_call_session_get_clinical_tracks (TcCallSession *self)
+{
+  g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
+  return self->clinical_tracks;
+}
+
+void
+tc_call_session_set_exam_camera_active (TcCallSession *self,
+                                        gboolean       active)
+{
+  g_return_if_fail (TC_IS_CALL_SESSION (self));
+
+  active = !!active;
+  if (self->exam_active == active)
+    return;
+  self->exam_active = active;
+  if (self->exam_preview_valve != NULL)
+    g_object_set (self->exam_preview_valve, "drop", !active, NULL);
+  if (self->exam.valve != NULL)
+    {
+      g_object_set (self->exam.valve, "drop", !active, NULL);
+      if (active && self->exam.encoder != NULL)
+        {
+          g_autoptr(GstPad) src = gst_element_get_static_pad (self->exam.encoder, "src");
+
+          /* The peer's decoder has nothing to start from after a pause. */
+          gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXAM_CAMERA_ACTIVE]);
+}
+
+gboolean
+tc_call_session_get_exam_camera_active (TcCallSession *self)
+{
+  g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
+  return self->exam_active;
+}
+
+void
+tc_call_session_set_stethoscope_active (TcCallSession *self,
+                                        gboolean       active)
+{
+  g_return_if_fail (TC_IS_CALL_SESSION (self));
+
+  active = !!active;
+  if (self->stethoscope_active == active)
+    return;
+  self->stethoscope_active = active;
+  if (self->stethoscope.volume != NULL)
+    g_object_set (self->stethoscope.volume, "mute", !active, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STETHOSCOPE_ACTIVE]);
+}
+
+gboolean
+tc_call_session_get_stethoscope_active (TcCallSession *self)
+{
+  g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
+  return self->stethoscope_active;
 }

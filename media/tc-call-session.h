@@ -92,6 +92,20 @@ void tc_call_session_set_camera_enabled   (TcCallSession *self,
                                            gboolean       enabled);
 gboolean tc_call_session_get_camera_enabled (TcCallSession *self);
 
+/* Clinical tracks (the station): set before start().  The exam camera and the stethoscope are
+ * negotiated in the first offer (second video and audio m-lines) and stay silent until switched
+ * on: exam frames are dropped before the encoder (transceiver kept, nothing sent, preview
+ * empty), the stethoscope sends silence.  See docs/clinical-media.md. */
+void     tc_call_session_set_clinical_tracks    (TcCallSession *self,
+                                                 gboolean       clinical);
+gboolean tc_call_session_get_clinical_tracks    (TcCallSession *self);
+void     tc_call_session_set_exam_camera_active (TcCallSession *self,
+                                                 gboolean       active);
+gboolean tc_call_session_get_exam_camera_active (TcCallSession *self);
+void     tc_call_session_set_stethoscope_active (TcCallSession *self,
+                                                 gboolean       active);
+gboolean tc_call_session_get_stethoscope_active (TcCallSession *self);
+
 /* Forces audio-only (TRUE) or returns control to the adaptation (FALSE). */
 void        tc_call_session_set_audio_only        (TcCallSession *self,
                                                    gboolean       audio_only);

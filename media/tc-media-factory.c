@@ -42,7 +42,9 @@ G_DEFINE_ENUM_TYPE (TcSourceKind, tc_source_kind,
 
 G_DEFINE_ENUM_TYPE (TcVideoSinkRole, tc_video_sink_role,
   G_DEFINE_ENUM_VALUE (TC_VIDEO_SINK_ROLE_LOCAL_PREVIEW, "local-preview"),
-  G_DEFINE_ENUM_VALUE (TC_VIDEO_SINK_ROLE_REMOTE, "remote"))
+  G_DEFINE_ENUM_VALUE (TC_VIDEO_SINK_ROLE_REMOTE, "remote"),
+  G_DEFINE_ENUM_VALUE (TC_VIDEO_SINK_ROLE_EXAM_PREVIEW, "exam-preview"),
+  G_DEFINE_ENUM_VALUE (TC_VIDEO_SINK_ROLE_REMOTE_EXAM, "remote-exam"))
 
 enum {
   PROP_0,
@@ -633,4 +635,26 @@ tc_media_factory_create_echo_probe (TcMediaFactory *self,
     return NULL;
 
   return gst_element_factory_make ("webrtcechoprobe", probe_name);
+}
+
+void
+tc_media_factory_configure_opus (TcMediaFactory *self,
+                                 GstElement     *opusenc,
+                                 TcSourceKind    kind)
+{
+  g_return_if_fail (TC_IS_MEDIA_FACTORY (self));
+  g_return_if_fail (GST_IS_ELEMENT (opusenc));
+
+  if (kind == TC_SOURCE_STETHOSCOPE)
+    {
+      gst_util_set_object_arg (G_OBJECT (opusenc), "audio-type", "generic");
+      gst_util_set_object_arg (G_OBJECT (opusenc), "bandwidth", "fullband");
+      g_object_set (opusenc, "bitrate", 64000, "inband-fec", FALSE, "packet-loss-percentage", 0,
+                    "dtx", FALSE, NULL);
+      return;
+    }
+  /* In-band FEC recovers single lost packets; it only engages when the encoder expects loss. */
+  gst_util_set_object_arg (G_OBJECT (opusenc), "audio-type", "voice");
+  g_object_set (opusenc, "inband-fec", TRUE, "packet-loss-percentage", 10,
+                "bitrate", 32000, "dtx", FALSE, NULL);
 }

@@ -20,6 +20,8 @@ typedef enum {
 typedef enum {
   TC_VIDEO_SINK_ROLE_LOCAL_PREVIEW,
   TC_VIDEO_SINK_ROLE_REMOTE,
+  TC_VIDEO_SINK_ROLE_EXAM_PREVIEW,   /* the station's own exam camera, to aim it */
+  TC_VIDEO_SINK_ROLE_REMOTE_EXAM,    /* the peer's exam camera */
 } TcVideoSinkRole;
 
 #define TC_TYPE_MEDIA_MODE (tc_media_mode_get_type ())
@@ -78,6 +80,13 @@ GstElement *tc_media_factory_create_voice_processor (TcMediaFactory *self,
                                                      const char     *probe_name);
 GstElement *tc_media_factory_create_echo_probe      (TcMediaFactory *self,
                                                      const char     *probe_name);
+
+/* Sets an opusenc for a voice (VoIP mode, 32 kbit/s, in-band FEC) or a stethoscope
+ * (TC_SOURCE_STETHOSCOPE: generic audio mode, 64 kbit/s fullband, no FEC, no DTX: VoIP mode and
+ * a loss-expecting encoder high-pass the signal, which takes heart and lung sounds away). */
+void tc_media_factory_configure_opus (TcMediaFactory *self,
+                                      GstElement     *opusenc,
+                                      TcSourceKind    kind);
 
 /* TRUE when an element factory of that name is installed. */
 gboolean tc_media_factory_has_element (const char *factory_name);

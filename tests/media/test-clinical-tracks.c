@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A station (the offerer, clinical-tracks on) and a practitioner in one process over loopback:
+ * the exam camera and the stethoscope are in the first offer, silent until switched on; the exam
+ * camera's frames then reach the other side without renegotiation; a still crosses byte for byte
+ * over the data channel. */
+#include <check.h>
+#include <string.h>
+
+#include "tc-call-fixture.h"
+#include "tc-still-transfer.h"
+
+typedef struct {
+  gint face_frames;          /* atomic */
+  gint exam_frames;          /* atomic */
+  gint exam_preview_frames;  /* atomic */
+  guint n_descriptions;
+} Counters;
+
+static Counters station, practitioner;
+
+static void
+on_frame (GstElement *sink,
+          GstBuffer  *buffer,
+          GstPad     *pad,
+          gpointer    user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+}
+
+static GstElement *
+sink_func (TcVideoSinkRole role,
+           gpointer        data)
+{
+  Counters *c = data;
+  gint *counter;
+  GstElement *sink;
+
+  switch (role)
+    {
+    case TC_VIDEO_SINK_ROLE_REMOTE:       counter = &c->face_frames; break;
+    case TC_VIDEO_SINK_ROLE_REMOTE_EXAM:  counter = &c->exam_frames; break;
+    case TC_VIDEO_SINK_ROLE_EXAM_PREVIEW: counter = &c->exam_preview_frames; break;
+    case TC_VIDEO_SINK_ROLE_LOCAL_PREVIEW:
+    default:
+      return NULL;
+    }
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "sync", TRUE, "async", FALSE, "signal-handoffs", TRUE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_frame), counter);
+  return sink;
+}
+
+static void
+on_description (TcCallSession *session,
+                const char    *type,
+                const char    *sdp,
+                gpointer       user_data)
+{
+  ((Counters *) user_data)->n_descriptions++;
+}
+
+static gboolean
+faces_flowing (TcTestCall *call)
+{
+  return tc_test_call_connected (call) &&
+         g_atomic_int_get (&station.face_frames) > 10 && g_atomic_int_get (&practitioner.face_frames) > 10;
+}
+
+static gboolean
+exam_arrived (TcTestCall *call)
+{
+  return g_atomic_int_get (&practitioner.exam_frames) > 10;
+}
+
+static guint
+count_lines (const char *sdp,
+             const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (sdp, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      n++;
+  return n;
+}
+
+static gboolean
+has_message (TcTestPeer *peer,
+             const char *type)
+{
+  for (guint i = 0; i < peer->messages->len; i++)
+    if (strstr (peer->messages->pdata[i], type) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+request_arrived (TcTestCall *call)
+{
+  return has_message (&call->a, "\"still-request\"");
+}
+
+static gboolean
+end_arrived (TcTestCall *call)
+{
+  return has_message (&call->b, "\"still-end\"");
+}
+
+static void
+send_still (TcTestCall *call,
+            GBytes     *image)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = tc_still_request_message ("exam-1");
+  g_autoptr(TcStillMessage) req = NULL;
+  g_autoptr(TcStillSender) sender = NULL;
+  g_autoptr(TcStillReassembler) r = tc_still_reassembler_new (TC_STILL_DEFAULT_MAX_SIZE);
+  g_autoptr(GBytes) out = NULL;
+  g_autofree char *mime = NULL;
+  char *text;
+  guint n_still = 0;
+
+  /* The practitioner asks; the station answers with the image. */
+  ck_assert (tc_call_session_send_data (call->b.session, request, &error));
+  ck_assert (tc_test_call_wait (call, request_arrived, 10000));
+  for (guint i = 0; i < call->a.messages->len && req == NULL; i++)
+    req = tc_still_message_parse (call->a.messages->pdata[i], NULL);
+  ck_assert_ptr_nonnull (req);
+  ck_assert_int_eq (req->type, TC_STILL_MESSAGE_REQUEST);
+
+  sender = tc_still_sender_new (req->id, "image/png", image, TC_STILL_DEFAULT_MAX_SIZE, &error);
+  ck_assert_msg (sender != NULL, "%s", error ? error->message : "");
+  while ((text = tc_still_sender_next (sender)) != NULL)
+    {
+      gboolean ok = tc_call_session_send_data (call->a.session, text, &error);
+
+      g_free (text);
+      ck_assert_msg (ok, "%s", error ? error->message : "");
+    }
+  ck_assert (tc_test_call_wait (call, end_arrived, 20000));
+
+  for (guint i = 0; i < call->b.messages->len; i++)
+    {
+      g_autoptr(TcStillMessage) m = tc_still_message_parse (call->b.messages->pdata[i], NULL);
+
+      if (m == NULL)
+        continue;
+      n_still++;
+      ck_assert_msg (tc_still_reassembler_feed (r, m, &out, &mime, &error), "%s", error ? error->message : "");
+    }
+  ck_assert_uint_eq (n_still, tc_still_sender_get_n_messages (sender));
+  ck_assert_ptr_nonnull (out);
+  ck_assert_str_eq (mime, "image/png");
+  ck_assert_uint_eq (g_bytes_get_size (out), g_bytes_get_size (image));
+  ck_assert (g_bytes_equal (out, image));
+}
+
+START_TEST (test_clinical_tracks)
+{
+  TcTestCall call;
+  g_autoptr(GBytes) image = NULL;
+  guint8 *pixels;
+  gsize image_size = 5 * TC_STILL_CHUNK_SIZE + 1234;
+  guint descriptions_a, descriptions_b;
+
+  memset (&station, 0, sizeof station);
+  memset (&practitioner, 0, sizeof practitioner);
+  tc_test_install_log_guard ();
+  tc_test_call_init (&call, 0.0);
+  tc_media_factory_set_video_sink_func (call.a.factory, sink_func, &station, NULL);
+  tc_media_factory_set_video_sink_func (call.b.factory, sink_func, &practitioner, NULL);
+  /* Smaller frames: three VP8 encoders on two cores. */
+  tc_media_factory_set_resolution (call.a.factory, 320, 240);
+  tc_media_factory_set_resolution (call.b.factory, 320, 240);
+  tc_call_session_set_clinical_tracks (call.a.session, TRUE);
+  g_signal_connect (call.a.session, "local-description", G_CALLBACK (on_description), &station);
+  g_signal_connect (call.b.session, "local-description", G_CALLBACK (on_description), &practitioner);
+  ck_assert (tc_test_call_start (&call));
+  ck_assert_msg (tc_test_call_wait (&call, faces_flowing, 20000), "the call did not start");
+
+  /* All four tracks in the first offer, and answered. */
+  ck_assert_uint_eq (count_lines (call.a.local_sdp, "m=audio"), 2);
+  ck_assert_uint_eq (count_lines (call.a.local_sdp, "m=video"), 2);
+  ck_assert_uint_eq (count_lines (call.b.local_sdp, "m=audio"), 2);
+  ck_assert_uint_eq (count_lines (call.b.local_sdp, "m=video"), 2);
+  ck_assert_uint_eq (count_lines (call.a.local_sdp, "a=sendrecv"), 4);
+  descriptions_a = station.n_descriptions;
+  descriptions_b = practitioner.n_descriptions;
+  ck_assert_uint_eq (descriptions_a, 1);
+  ck_assert_uint_eq (descriptions_b, 1);
+
+  /* Inactive: nothing sent, nothing in the preview. */
+  tc_test_call_run_for (1000);
+  ck_assert_int_eq (g_atomic_int_get (&practitioner.exam_frames), 0);
+  ck_assert_int_eq (g_atomic_int_get (&station.exam_preview_frames), 0);
+  ck_assert (!tc_call_session_get_exam_camera_active (call.a.session));
+
+  /* Switched on mid-call: frames arrive, with no new description. */
+  tc_call_session_set_exam_camera_active (call.a.session, TRUE);
+  ck_assert_msg (tc_test_call_wait (&call, exam_arrived, 15000), "exam camera frames did not arrive (%d)",
+                 g_atomic_int_get (&practitioner.exam_frames));
+  ck_assert_int_gt (g_atomic_int_get (&station.exam_preview_frames), 0);
+  ck_assert_uint_eq (station.n_descriptions, descriptions_a);
+  ck_assert_uint_eq (practitioner.n_descriptions, descriptions_b);
+  g_print ("exam camera: %d frames received, %d in the station's preview\n",
+           g_atomic_int_get (&practitioner.exam_frames), g_atomic_int_get (&station.exam_preview_frames));
+
+  /* The stethoscope indicator is a property the owner reads (and tells the peer about). */
+  tc_call_session_set_stethoscope_active (call.a.session, TRUE);
+  ck_assert (tc_call_session_get_stethoscope_active (call.a.session));
+
+  /* A still, byte for byte (random bytes: the transfer does not look inside). */
+  pixels = g_malloc (image_size);
+  for (gsize i = 0; i < image_size; i++)
+    pixels[i] = (guint8) g_random_int_range (0, 256);
+  image = g_bytes_new_take (pixels, image_size);
+  send_still (&call, image);
+
+  ck_assert (tc_test_call_clear (&call));
+}
+END_TEST
+
+static Suite *
+clinical_suite (void)
+{
+  Suite *s = suite_create ("clinical-tracks");
+  TCase *tc = tcase_create ("call");
+
+  tcase_set_timeout (tc, 90);
+  tcase_add_test (tc, test_clinical_tracks);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  SRunner *sr;
+  int failed;
+
+  gst_init (&argc, &argv);
+  if (!tc_media_factory_has_element ("webrtcbin") || !tc_media_factory_has_element ("vp8enc"))
+    {
+      g_print ("webrtcbin/vp8enc not installed: skipped\n");
+      return 77;
+    }
+  sr = srunner_create (clinical_suite ());
+  srunner_run_all (sr, CK_ENV);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}
