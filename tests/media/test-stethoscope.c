@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The stethoscope path keeps a 50–200 Hz tone (heart and lung sounds live there) within 3 dB
  * through Opus; the voice path (webrtcdsp: echo cancellation, noise suppression, high-pass, gain
- * control; Opus in voice mode) is only measured and printed.  Pipelines run faster than real
+ * control; Opus in voice mode) is only measured and printed.  Both chains come from the
+ * factory's own settings.  Pipelines run faster than real
  * time (no live source, no clock sync), a few seconds of audio each. */
 #include <check.h>
 #include <math.h>
@@ -72,28 +73,89 @@ typedef struct {
   double in_rms, out_rms, in_tone, out_tone;
 } Levels;
 
-/* The processing of each path, between the raw source and the raw output.  Mirrors the voice
- * send branch of tc-call-media.c with the factory's webrtcdsp (real mode: gain control on), and
- * the stethoscope's: no voice treatment, Opus in audio (not VoIP) mode, 64 kbit/s fullband, no
- * DTX and no FEC (VoIP mode and a loss-expecting encoder both high-pass the signal). */
-static const char voice_chain[] =
-  "webrtcdsp probe=probe echo-cancel=true noise-suppression=true high-pass-filter=true "
-  "gain-control=true ! audioconvert ! audioresample ! "
-  "opusenc audio-type=voice bitrate=32000 inband-fec=true packet-loss-percentage=10 dtx=false";
-static const char stethoscope_chain[] =
-  "opusenc audio-type=generic bitrate=64000 bandwidth=fullband inband-fec=false dtx=false";
+/* Each path takes its processing from the factory, as the call does: the voice gets the
+ * factory's webrtcdsp (real mode: echo cancellation, noise suppression, high-pass, gain control)
+ * bound to an echo probe on a silent far end, and Opus configured for TC_SOURCE_VOICE_MIC; the
+ * stethoscope gets no voice treatment and Opus configured for TC_SOURCE_STETHOSCOPE. */
+static GstElement *
+add (GstElement *pipeline,
+     const char *factory_name)
+{
+  GstElement *e = gst_element_factory_make (factory_name, NULL);
+
+  ck_assert_msg (e != NULL, "%s is not installed", factory_name);
+  gst_bin_add (GST_BIN (pipeline), e);
+  return e;
+}
+
+static GstElement *
+add_caps (GstElement *pipeline)
+{
+  GstElement *filter = add (pipeline, "capsfilter");
+  g_autoptr(GstCaps) caps = gst_caps_from_string (RAW_CAPS);
+
+  g_object_set (filter, "caps", caps, NULL);
+  return filter;
+}
+
+static GstElement *
+build_path (TcSourceKind kind,
+            double       freq,
+            GstPad     **in_pad,
+            GstPad     **out_pad)
+{
+  g_autoptr(TcMediaFactory) factory = tc_media_factory_new_with_mode (TC_MEDIA_MODE_REAL);
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *chain[16];
+  guint n = 0;
+  GstElement *src, *in, *out, *enc, *sink;
+
+  src = add (pipeline, "audiotestsrc");
+  gst_util_set_object_arg (G_OBJECT (src), "wave", "sine");
+  g_object_set (src, "freq", freq, "volume", 0.3, "samplesperbuffer", 480, "num-buffers", SECONDS * 100, NULL);
+  chain[n++] = src;
+  chain[n++] = add_caps (pipeline);
+  chain[n++] = in = add (pipeline, "identity");
+  if (kind == TC_SOURCE_VOICE_MIC)
+    {
+      GstElement *probe = tc_media_factory_create_echo_probe (factory, "probe");
+      GstElement *far = add (pipeline, "audiotestsrc");
+      GstElement *far_caps = add_caps (pipeline);
+      GstElement *far_sink = add (pipeline, "fakesink");
+      GstElement *dsp = tc_media_factory_create_voice_processor (factory, "probe");
+
+      ck_assert (probe != NULL && dsp != NULL);
+      gst_util_set_object_arg (G_OBJECT (far), "wave", "silence");
+      g_object_set (far, "samplesperbuffer", 480, "num-buffers", SECONDS * 100, NULL);
+      g_object_set (far_sink, "sync", FALSE, NULL);
+      gst_bin_add_many (GST_BIN (pipeline), probe, dsp, NULL);
+      ck_assert (gst_element_link_many (far, far_caps, probe, far_sink, NULL));
+      chain[n++] = dsp;
+      chain[n++] = add (pipeline, "audioconvert");
+      chain[n++] = add (pipeline, "audioresample");
+    }
+  chain[n++] = enc = add (pipeline, "opusenc");
+  tc_media_factory_configure_opus (factory, enc, kind);
+  chain[n++] = add (pipeline, "opusdec");
+  chain[n++] = add (pipeline, "audioconvert");
+  chain[n++] = add (pipeline, "audioresample");
+  chain[n++] = add_caps (pipeline);
+  chain[n++] = out = add (pipeline, "identity");
+  chain[n++] = sink = add (pipeline, "fakesink");
+  g_object_set (sink, "sync", FALSE, NULL);
+  for (guint i = 0; i + 1 < n; i++)
+    ck_assert_msg (gst_element_link (chain[i], chain[i + 1]), "link %u", i);
+  *in_pad = gst_element_get_static_pad (in, "src");
+  *out_pad = gst_element_get_static_pad (out, "src");
+  return pipeline;
+}
 
 static gboolean
-measure (const char *chain,
-         gboolean    with_probe,
-         double      freq,
-         Levels     *out)
+measure (TcSourceKind kind,
+         double       freq,
+         Levels      *out)
 {
-  g_autofree char *desc = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) pipeline = NULL;
-  g_autoptr(GstElement) in = NULL;
-  g_autoptr(GstElement) outid = NULL;
   g_autoptr(GstPad) in_pad = NULL;
   g_autoptr(GstPad) out_pad = NULL;
   g_autoptr(GstBus) bus = NULL;
@@ -101,20 +163,7 @@ measure (const char *chain,
   g_autoptr(TcToneMeter) min = tc_tone_meter_new (RATE, freq, SKIP_SAMPLES);
   g_autoptr(TcToneMeter) mout = tc_tone_meter_new (RATE, freq, SKIP_SAMPLES);
 
-  /* The echo probe sits on the playback side in a call; here the far end is silent. */
-  desc = g_strdup_printf ("audiotestsrc wave=sine freq=%f volume=0.3 samplesperbuffer=480 num-buffers=%d ! "
-                          RAW_CAPS " ! identity name=in ! %s ! opusdec ! audioconvert ! audioresample ! "
-                          RAW_CAPS " ! identity name=out ! fakesink sync=false %s",
-                          freq, SECONDS * 100, chain,
-                          with_probe ? "audiotestsrc wave=silence samplesperbuffer=480 num-buffers=400 ! "
-                                       RAW_CAPS " ! webrtcechoprobe name=probe ! fakesink sync=false" : "");
-  pipeline = gst_parse_launch (desc, &error);
-  ck_assert_msg (pipeline != NULL, "%s", error ? error->message : "");
-  ck_assert_msg (error == NULL, "%s", error->message);
-  in = gst_bin_get_by_name (GST_BIN (pipeline), "in");
-  outid = gst_bin_get_by_name (GST_BIN (pipeline), "out");
-  in_pad = gst_element_get_static_pad (in, "src");
-  out_pad = gst_element_get_static_pad (outid, "src");
+  pipeline = build_path (kind, freq, &in_pad, &out_pad);
   tc_tone_meter_attach (min, in_pad);
   tc_tone_meter_attach (mout, out_pad);
 
@@ -148,7 +197,7 @@ START_TEST (test_stethoscope_keeps_tone)
   double freq = tone_freqs[_i];
   Levels l;
 
-  measure (stethoscope_chain, FALSE, freq, &l);
+  measure (TC_SOURCE_STETHOSCOPE, freq, &l);
   g_print ("stethoscope %3.0f Hz: in %.2f dBFS, out %.2f dBFS (tone %.2f -> %.2f, change %+.2f dB)\n",
            freq, l.in_rms, l.out_rms, l.in_tone, l.out_tone, l.out_tone - l.in_tone);
   ck_assert_double_eq_tol (l.out_tone, l.in_tone, 3.0);
@@ -166,7 +215,7 @@ START_TEST (test_voice_path_reported)
       g_print ("voice %3.0f Hz: webrtcdsp not installed, not measured\n", freq);
       return;
     }
-  measure (voice_chain, TRUE, freq, &l);
+  measure (TC_SOURCE_VOICE_MIC, freq, &l);
   /* Not asserted: the voice path is allowed to lose the tone; the number is for the record. */
   g_print ("voice       %3.0f Hz: in %.2f dBFS, out %.2f dBFS (tone %.2f -> %.2f, change %+.2f dB)\n",
            freq, l.in_rms, l.out_rms, l.in_tone, l.out_tone, l.out_tone - l.in_tone);
