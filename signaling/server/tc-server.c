@@ -356,8 +356,9 @@ sweep (gpointer user_data)
     self->lagging_until = now + 2 * G_USEC_PER_SEC;
   self->last_sweep = now;
 
+  /* Nor punish clients for our own lag with the hello deadline or the idle timeout. */
   g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  while (now >= self->lagging_until && g_hash_table_iter_next (&iter, &key, NULL))
     {
       TcConnection *conn = key;
 
