@@ -4,16 +4,20 @@
  * camera's frames then reach the other side without renegotiation; a still crosses byte for byte
  * over the data channel. */
 #include <check.h>
+#include <math.h>
 #include <string.h>
 
 #include "tc-call-fixture.h"
 #include "tc-still-transfer.h"
+#include "tc-tone-meter.h"
 
 typedef struct {
   gint face_frames;          /* atomic */
   gint exam_frames;          /* atomic */
   gint exam_preview_frames;  /* atomic */
   guint n_descriptions;
+  guint n_audio_sinks;
+  TcToneMeter *stethoscope_meter;   /* atomic pointer: fed from the streaming thread */
 } Counters;
 
 static Counters station, practitioner;
@@ -48,6 +52,66 @@ sink_func (TcVideoSinkRole role,
   g_object_set (sink, "sync", TRUE, "async", FALSE, "signal-handoffs", TRUE, NULL);
   g_signal_connect (sink, "handoff", G_CALLBACK (on_frame), counter);
   return sink;
+}
+
+static void
+on_audio (GstElement *sink,
+          GstBuffer  *buffer,
+          GstPad     *pad,
+          gpointer    user_data)
+{
+  Counters *c = user_data;
+  TcToneMeter *meter = g_atomic_pointer_get (&c->stethoscope_meter);
+  GstMapInfo map;
+
+  if (meter != NULL && gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      tc_tone_meter_add_s16 (meter, (const gint16 *) map.data, map.size / 2);
+      gst_buffer_unmap (buffer, &map);
+    }
+}
+
+/* The session asks for the voice's sink at start() and for the stethoscope's when the
+ * description with a second audio m-line is set: the second sink is the stethoscope's. */
+static GstElement *
+audio_sink_func (gpointer data)
+{
+  Counters *c = data;
+  GstElement *bin, *filter, *sink;
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstPad) pad = NULL;
+
+  if (++c->n_audio_sinks != 2)
+    return NULL;
+  bin = gst_bin_new ("stethoscope-out");
+  filter = gst_element_factory_make ("capsfilter", NULL);
+  caps = gst_caps_from_string ("audio/x-raw,format=S16LE,rate=48000,channels=1");
+  g_object_set (filter, "caps", caps, NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "sync", TRUE, "async", FALSE, "signal-handoffs", TRUE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_audio), c);
+  gst_bin_add_many (GST_BIN (bin), filter, sink, NULL);
+  gst_element_link (filter, sink);
+  pad = gst_element_get_static_pad (filter, "sink");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
+  return bin;
+}
+
+/* Measures the stethoscope's 80 Hz test tone at the practitioner for @ms after a warm-up. */
+static double
+stethoscope_level (guint ms)
+{
+  TcToneMeter *meter = tc_tone_meter_new (48000, 80, 48000 / 2);
+  double db;
+
+  g_atomic_pointer_set (&practitioner.stethoscope_meter, meter);
+  tc_test_call_run_for (500 + ms);
+  g_atomic_pointer_set (&practitioner.stethoscope_meter, NULL);
+  tc_test_call_run_for (50);   /* a handoff that read the pointer has finished */
+  ck_assert_uint_gt (tc_tone_meter_get_n_samples (meter), 48000 * ms / 1000 / 2);
+  db = tc_tone_meter_get_tone_dbfs (meter);
+  tc_tone_meter_free (meter);
+  return db;
 }
 
 static void
@@ -163,6 +227,7 @@ START_TEST (test_clinical_tracks)
   guint8 *pixels;
   gsize image_size = 5 * TC_STILL_CHUNK_SIZE + 1234;
   guint descriptions_a, descriptions_b;
+  double before, after;
 
   memset (&station, 0, sizeof station);
   memset (&practitioner, 0, sizeof practitioner);
@@ -170,6 +235,7 @@ START_TEST (test_clinical_tracks)
   tc_test_call_init (&call, 0.0);
   tc_media_factory_set_video_sink_func (call.a.factory, sink_func, &station, NULL);
   tc_media_factory_set_video_sink_func (call.b.factory, sink_func, &practitioner, NULL);
+  tc_media_factory_set_audio_sink_func (call.b.factory, audio_sink_func, &practitioner, NULL);
   /* Smaller frames: three VP8 encoders on two cores. */
   tc_media_factory_set_resolution (call.a.factory, 320, 240);
   tc_media_factory_set_resolution (call.b.factory, 320, 240);
@@ -206,9 +272,16 @@ START_TEST (test_clinical_tracks)
   g_print ("exam camera: %d frames received, %d in the station's preview\n",
            g_atomic_int_get (&practitioner.exam_frames), g_atomic_int_get (&station.exam_preview_frames));
 
-  /* The stethoscope indicator is a property the owner reads (and tells the peer about). */
+  /* The stethoscope: silence until switched on, then its tone (the test source: 80 Hz at
+   * 0.3 of full scale, -13.5 dBFS) arrives within 3 dB.  Its state is a property the owner
+   * reads (and tells the peer about). */
+  before = stethoscope_level (1000);
   tc_call_session_set_stethoscope_active (call.a.session, TRUE);
   ck_assert (tc_call_session_get_stethoscope_active (call.a.session));
+  after = stethoscope_level (2000);
+  g_print ("stethoscope through the call, 80 Hz: %.1f dBFS off, %.1f dBFS on (sent -13.5)\n", before, after);
+  ck_assert_double_lt (before, -60);
+  ck_assert_double_eq_tol (after, 20 * log10 (0.3 / sqrt (2)), 3.0);
 
   /* A still, byte for byte (random bytes: the transfer does not look inside). */
   pixels = g_malloc (image_size);
