@@ -224,5 +224,23 @@ void           tc_server_handle_message (TcServer      *self,
                                          gsize          length);
 void           tc_server_participant_dropped (TcServer      *self,
                                               TcParticipant *participant);
+void           tc_server_register_participant (TcServer      *self,
+                                               TcParticipant *participant);
+/* Waiting room to the practitioners, `waiting` positions to those who moved. */
+void           tc_server_waiting_changed (TcServer *self,
+                                          TcRoom   *room);
+/* `presence` to the other members and the account's practitioners. */
+void           tc_server_presence (TcServer      *self,
+                                   TcRoom        *room,
+                                   TcParticipant *subject,
+                                   const char    *state);
+/* The rooms @participant takes part in (new array, rooms unowned). */
+GPtrArray     *tc_server_rooms_of (TcParticipant *participant);
+
+/* tc-server-hello.c */
+void           tc_server_handle_hello (TcServer     *self,
+                                       TcConnection *conn,
+                                       JsonObject   *message,
+                                       const char   *rid);
 
 G_END_DECLS
