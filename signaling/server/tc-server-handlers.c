@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The protocol on the server side: sign-in, consultations, waiting rooms, admission,
- * relay, presence, resume. One handler per message type; docs/signaling-protocol.md
+/* The protocol on the server side after `hello` (see tc-server-hello.c): consultations,
+ * waiting rooms, admission, relay, presence, leave and end; docs/signaling-protocol.md
  * is the reference. Logs name codes, participant ids and message types only. */
 #define G_LOG_DOMAIN "tc-server"
 
