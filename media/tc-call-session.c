@@ -15,6 +15,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <gst/sdp/sdp.h>
+#include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
@@ -66,6 +67,7 @@ struct _TcCallSession
   TcVideoSend exam;
   TcAudioSend stethoscope;
   GstElement *exam_preview_valve;
+  GstElement *exam_still_sink;   /* appsink keeping the newest exam frame */
   TcVideoCodec sent_codec;
   char *probe_name;
   GstElement *echo_probe;
@@ -1139,6 +1141,9 @@ static GstElement *
 make_exam_preview (TcCallSession *self)
 {
   GstElement *bin = gst_bin_new ("exam-preview");
+  GstElement *tee = gst_element_factory_make ("tee", NULL);
+  GstElement *still_queue = gst_element_factory_make ("queue", NULL);
+  GstElement *still = gst_element_factory_make ("appsink", "exam-still");
   GstElement *valve = gst_element_factory_make ("valve", NULL);
   GstElement *sink = tc_media_factory_create_video_sink (self->factory, TC_VIDEO_SINK_ROLE_EXAM_PREVIEW);
   g_autoptr(GstPad) pad = NULL;
@@ -1146,11 +1151,17 @@ make_exam_preview (TcCallSession *self)
   /* Nothing reaches the preview while the exam camera is off: a UI that has no place for it
    * yet is not disturbed. */
   g_object_set (valve, "drop", !self->exam_active, NULL);
-  gst_bin_add_many (GST_BIN (bin), valve, sink, NULL);
-  gst_element_link (valve, sink);
-  pad = gst_element_get_static_pad (valve, "sink");
+  /* The still branch keeps only the newest frame and never holds the camera back. */
+  g_object_set (still_queue, "leaky", 2, "max-size-buffers", 1, "max-size-bytes", 0,
+                "max-size-time", (guint64) 0, NULL);
+  g_object_set (still, "max-buffers", 1, "drop", TRUE, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (bin), tee, valve, sink, still_queue, still, NULL);
+  gst_element_link_many (tee, valve, sink, NULL);
+  gst_element_link_many (tee, still_queue, still, NULL);
+  pad = gst_element_get_static_pad (tee, "sink");
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   self->exam_preview_valve = valve;
+  self->exam_still_sink = still;
   return bin;
 }
 
@@ -1693,6 +1704,7 @@ teardown (TcCallSession *self)
   memset (&self->exam, 0, sizeof self->exam);
   memset (&self->stethoscope, 0, sizeof self->stethoscope);
   self->exam_preview_valve = NULL;
+  self->exam_still_sink = NULL;
   self->echo_probe = NULL;
   gst_clear_object (&self->bus);
   gst_clear_object (&self->pipeline);
@@ -2279,4 +2291,91 @@ tc_call_session_get_stethoscope_active (TcCallSession *self)
 {
   g_return_val_if_fail (TC_IS_CALL_SESSION (self), FALSE);
   return self->stethoscope_active;
+}
+
+typedef struct {
+  GstSample *sample;
+  GstCaps *caps;
+} StillJob;
+
+static void
+still_job_free (gpointer data)
+{
+  StillJob *job = data;
+
+  gst_sample_unref (job->sample);
+  gst_caps_unref (job->caps);
+  g_free (job);
+}
+
+static void
+still_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StillJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstSample) encoded = gst_video_convert_sample (job->sample, job->caps, 5 * GST_SECOND, &error);
+  GstBuffer *buffer;
+  GstMapInfo map;
+  GBytes *bytes;
+
+  if (encoded == NULL || (buffer = gst_sample_get_buffer (encoded)) == NULL ||
+      !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      g_task_return_new_error (task, TC_MEDIA_ERROR, TC_MEDIA_ERROR_FAILED,
+                               "The still image could not be encoded%s%s",
+                               error ? ": " : "", error ? error->message : "");
+      return;
+    }
+  bytes = g_bytes_new (map.data, map.size);
+  gst_buffer_unmap (buffer, &map);
+  g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+tc_call_session_take_still_async (TcCallSession       *self,
+                                  gboolean             jpeg,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StillJob *job;
+  GstSample *sample;
+  const char *mime = jpeg ? "image/jpeg" : "image/png";
+
+  g_return_if_fail (TC_IS_CALL_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_call_session_take_still_async);
+  if (self->exam_still_sink == NULL)
+    {
+      g_task_return_new_error (task, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BAD_STATE,
+                               "This call has no exam camera");
+      return;
+    }
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (self->exam_still_sink), 0);
+  if (sample == NULL)
+    {
+      g_task_return_new_error (task, TC_MEDIA_ERROR, TC_MEDIA_ERROR_FAILED,
+                               "The exam camera has not given a picture yet");
+      return;
+    }
+  job = g_new0 (StillJob, 1);
+  job->sample = sample;
+  job->caps = gst_caps_new_empty_simple (mime);
+  /* Encoding a full frame takes tens of milliseconds: not on the main loop. */
+  g_task_set_task_data (task, job, still_job_free);
+  g_task_run_in_thread (task, still_thread);
+}
+
+GBytes *
+tc_call_session_take_still_finish (TcCallSession  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "tc-call-stats.h"
 #include "tc-media-error.h"
@@ -105,6 +105,16 @@ gboolean tc_call_session_get_exam_camera_active (TcCallSession *self);
 void     tc_call_session_set_stethoscope_active (TcCallSession *self,
                                                  gboolean       active);
 gboolean tc_call_session_get_stethoscope_active (TcCallSession *self);
+/* The newest exam camera frame, at the size the exam source delivers, as PNG (or JPEG)
+ * bytes, encoded in a thread.  Works whether or not the exam camera is being sent. */
+void   tc_call_session_take_still_async  (TcCallSession       *self,
+                                          gboolean             jpeg,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GBytes *tc_call_session_take_still_finish (TcCallSession  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error);
 
 /* Forces audio-only (TRUE) or returns control to the adaptation (FALSE). */
 void        tc_call_session_set_audio_only        (TcCallSession *self,
