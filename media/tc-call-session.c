@@ -53,6 +53,7 @@ struct _TcCallSession
   gboolean audio_only;
   gboolean audio_only_forced;
   gboolean clinical_tracks;     /* this side sends an exam camera and a stethoscope */
+  gboolean clinical_receive;    /* an offerer without them still offers to receive them */
   gboolean exam_active;
   gboolean stethoscope_active;
 
@@ -162,6 +163,7 @@ enum {
   PROP_VERIFICATION_WORDS,
   PROP_SIMULATED_LOSS,
   PROP_CLINICAL_TRACKS,
+  PROP_CLINICAL_RECEIVE,
   PROP_EXAM_CAMERA_ACTIVE,
   PROP_STETHOSCOPE_ACTIVE,
   N_PROPS
@@ -1300,6 +1302,39 @@ build_media (TcCallSession  *self,
   return TRUE;
 }
 
+/* Receive-only m-lines for the peer's exam camera and stethoscope, after the voice and face
+ * ones, in the order a station would add them (second audio, then second video). */
+static void
+add_clinical_receivers (TcCallSession *self,
+                        TcVideoCodec   codec)
+{
+  g_autoptr(GstCaps) audio = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
+                                                  "encoding-name", G_TYPE_STRING, "OPUS",
+                                                  "clock-rate", G_TYPE_INT, 48000,
+                                                  "payload", G_TYPE_INT, TC_PT_OPUS, NULL);
+  g_autoptr(GstCaps) video = NULL;
+  GstWebRTCRTPTransceiver *trans = NULL;
+
+  if (codec == TC_VIDEO_CODEC_H264)
+    video = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video",
+                                 "encoding-name", G_TYPE_STRING, "H264", "clock-rate", G_TYPE_INT, 90000,
+                                 "payload", G_TYPE_INT, TC_PT_H264,
+                                 "packetization-mode", G_TYPE_STRING, "1",
+                                 "profile-level-id", G_TYPE_STRING, "42e01f", NULL);
+  else
+    video = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video",
+                                 "encoding-name", G_TYPE_STRING, "VP8", "clock-rate", G_TYPE_INT, 90000,
+                                 "payload", G_TYPE_INT, TC_PT_VP8, NULL);
+  g_signal_emit_by_name (self->webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
+                         audio, &trans);
+  gst_clear_object (&trans);
+  g_signal_emit_by_name (self->webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
+                         video, &trans);
+  if (trans != NULL)
+    g_object_set (trans, "do-nack", TRUE, NULL);
+  gst_clear_object (&trans);
+}
+
 static TcVideoCodec
 preferred_codec (TcCallSession *self)
 {
@@ -1367,6 +1402,8 @@ start_pipeline (TcCallSession  *self,
       if (!build_media (self, codec, codec == TC_VIDEO_CODEC_H264 ? TC_PT_H264 : TC_PT_VP8, NULL,
                         TC_PT_OPUS, self->clinical_tracks, error))
         return FALSE;
+      if (!self->clinical_tracks && self->clinical_receive)
+        add_clinical_receivers (self, codec);
     }
 
   if (gst_element_set_state (self->pipeline, GST_STATE_READY) == GST_STATE_CHANGE_FAILURE)
@@ -1784,6 +1821,9 @@ tc_call_session_get_property (GObject    *object,
     case PROP_CLINICAL_TRACKS:
       g_value_set_boolean (value, self->clinical_tracks);
       break;
+    case PROP_CLINICAL_RECEIVE:
+      g_value_set_boolean (value, self->clinical_receive);
+      break;
     case PROP_EXAM_CAMERA_ACTIVE:
       g_value_set_boolean (value, self->exam_active);
       break;
@@ -1852,6 +1892,15 @@ tc_call_session_set_property (GObject      *object,
       break;
     case PROP_CLINICAL_TRACKS:
       tc_call_session_set_clinical_tracks (self, g_value_get_boolean (value));
+      break;
+    case PROP_CLINICAL_RECEIVE:
+      if (self->started)
+        g_warning ("clinical-receive must be set before the call starts");
+      else if (self->clinical_receive != g_value_get_boolean (value))
+        {
+          self->clinical_receive = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     case PROP_EXAM_CAMERA_ACTIVE:
       tc_call_session_set_exam_camera_active (self, g_value_get_boolean (value));
@@ -1964,6 +2013,10 @@ tc_call_session_class_init (TcCallSessionClass *klass)
   /* Set before start(): this side sends an exam camera and a stethoscope (the station). */
   props[PROP_CLINICAL_TRACKS] =
     g_param_spec_boolean ("clinical-tracks", NULL, NULL, FALSE, rw);
+  /* Set before start() on the side that offers but has no exam camera or stethoscope (the
+   * practitioner): the offer still carries both, receive-only, so a station can answer them. */
+  props[PROP_CLINICAL_RECEIVE] =
+    g_param_spec_boolean ("clinical-receive", NULL, NULL, FALSE, rw);
   props[PROP_EXAM_CAMERA_ACTIVE] =
     g_param_spec_boolean ("exam-camera-active", NULL, NULL, FALSE, rw);
   /* The local indicator; the owner tells the peer {"type":"stethoscope","active":…}. */

@@ -9,6 +9,7 @@
 
 #include "tc-call-page.h"
 #include "tc-device-check.h"
+#include "tc-devices-panel.h"
 #include "tc-error-page.h"
 #include "tc-error-text.h"
 #include "tc-home-page.h"
@@ -18,6 +19,7 @@
 #include "tc-precall-page.h"
 #include "tc-sign-in-page.h"
 #include "tc-summary-page.h"
+#include "tc-vitals-panel.h"
 
 /* Seconds the demo patient spends on the pre-call check before joining. */
 #define DEMO_PRECALL_S 3
@@ -50,6 +52,9 @@ struct _TcWindow {
   GBinding             *mute_binding;
   GBinding             *camera_binding;
   gulong                stats_handler;
+
+  GtkWidget            *devices_panel;   /* TcDevicesPanel (patient, kiosk) or TcVitalsPanel */
+  guint                 pending_timer;
 
   TcErrorAction         error_action;
   gboolean              practitioner;
@@ -208,6 +213,83 @@ create_video_sink (TcVideoSinkRole role,
   return tc_video_paintable_create_sink (role == TC_VIDEO_SINK_ROLE_REMOTE ? self->remote : self->local);
 }
 
+/* ---- devices panel ----------------------------------------------------- */
+
+static void
+sync_pending (TcWindow *self)
+{
+  if (TC_IS_DEVICES_PANEL (self->devices_panel))
+    tc_devices_panel_set_pending (TC_DEVICES_PANEL (self->devices_panel),
+                                  tc_consultation_get_pending_readings (self->consultation));
+}
+
+/* The queue has no change signal: look once a second while the panel lives. */
+static gboolean
+on_pending_timer (gpointer data)
+{
+  sync_pending (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_panel_reading (TcDevicesPanel *panel,
+                  TcReading      *reading,
+                  TcWindow       *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tc_consultation_submit_reading (self->consultation, reading, &error))
+    {
+      g_debug ("Reading not kept: %s", error->message);
+      tc_devices_panel_show_send_error (panel, error->message);
+      return;
+    }
+  sync_pending (self);
+}
+
+static void
+on_reading_received (TcConsultation *consultation,
+                     TcReading      *reading,
+                     TcWindow       *self)
+{
+  if (TC_IS_VITALS_PANEL (self->devices_panel))
+    tc_vitals_panel_add_reading (TC_VITALS_PANEL (self->devices_panel), reading);
+}
+
+/* A fresh panel per call: the practitioner's trends cover this consultation only. */
+static void
+setup_devices_panel (TcWindow *self)
+{
+  GtkBox *area = tc_call_page_get_devices_area (self->call_page);
+
+  g_clear_handle_id (&self->pending_timer, g_source_remove);
+  if (self->devices_panel != NULL)
+    gtk_box_remove (area, self->devices_panel);
+  self->devices_panel = NULL;
+  /* The call page's placeholder sentence gives way to the panel. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (area)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "dim-label"))
+      gtk_widget_set_visible (child, FALSE);
+
+  if (tc_consultation_get_role (self->consultation) == TC_CONSULTATION_ROLE_PRACTITIONER)
+    {
+      self->devices_panel = tc_vitals_panel_new ();
+      tc_vitals_panel_set_settings (TC_VITALS_PANEL (self->devices_panel), self->settings);
+    }
+  else
+    {
+      self->devices_panel = tc_devices_panel_new ();
+      tc_devices_panel_set_show_simulated (TC_DEVICES_PANEL (self->devices_panel),
+                                           tc_media_factory_get_mode (self->factory) == TC_MEDIA_MODE_TEST);
+      g_signal_connect_object (self->devices_panel, "reading", G_CALLBACK (on_panel_reading), self, 0);
+      tc_devices_panel_start_bluetooth (TC_DEVICES_PANEL (self->devices_panel));
+      self->pending_timer = g_timeout_add_seconds (1, on_pending_timer, self);
+      sync_pending (self);
+    }
+  gtk_box_append (area, self->devices_panel);
+}
+
 /* ---- consultation → pages ---------------------------------------------- */
 
 static void
@@ -239,6 +321,7 @@ sync_page (TcWindow *self)
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "call") != 0)
         {
           tc_call_page_reset (self->call_page);
+          setup_devices_panel (self);
           tc_call_page_set_peer_name (self->call_page, tc_consultation_get_peer_name (self->consultation));
           tc_call_page_set_verification_code (self->call_page,
                                               tc_consultation_get_verification_code (self->consultation));
@@ -387,6 +470,7 @@ set_consultation (TcWindow       *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (consultation, "failed", G_CALLBACK (on_failed), self, 0);
   g_signal_connect_object (consultation, "chat-received", G_CALLBACK (on_chat_received), self, 0);
+  g_signal_connect_object (consultation, "reading-received", G_CALLBACK (on_reading_received), self, 0);
   on_call_session_changed (self);
 }
 
@@ -786,6 +870,7 @@ tc_window_dispose (GObject *object)
   TcWindow *self = TC_WINDOW (object);
 
   g_clear_handle_id (&self->demo_timeout, g_source_remove);
+  g_clear_handle_id (&self->pending_timer, g_source_remove);
   unbind_session (self);
   if (self->device_check != NULL)
     tc_device_check_stop (self->device_check);

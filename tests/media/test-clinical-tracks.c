@@ -21,6 +21,7 @@ typedef struct {
 } Counters;
 
 static Counters station, practitioner;
+static TcTestPeer *station_peer, *practitioner_peer;
 
 static void
 on_frame (GstElement *sink,
@@ -162,13 +163,13 @@ has_message (TcTestPeer *peer,
 static gboolean
 request_arrived (TcTestCall *call)
 {
-  return has_message (&call->a, "\"still-request\"");
+  return has_message (station_peer, "\"still-request\"");
 }
 
 static gboolean
 end_arrived (TcTestCall *call)
 {
-  return has_message (&call->b, "\"still-end\"");
+  return has_message (practitioner_peer, "\"still-end\"");
 }
 
 static void
@@ -208,16 +209,16 @@ send_still (TcTestCall *call)
   guint n_still = 0;
 
   /* The practitioner asks; the station answers with the image. */
-  ck_assert (tc_call_session_send_data (call->b.session, request, &error));
+  ck_assert (tc_call_session_send_data (practitioner_peer->session, request, &error));
   ck_assert (tc_test_call_wait (call, request_arrived, 10000));
-  for (guint i = 0; i < call->a.messages->len && req == NULL; i++)
-    req = tc_still_message_parse (call->a.messages->pdata[i], NULL);
+  for (guint i = 0; i < station_peer->messages->len && req == NULL; i++)
+    req = tc_still_message_parse (station_peer->messages->pdata[i], NULL);
   ck_assert_ptr_nonnull (req);
   ck_assert_int_eq (req->type, TC_STILL_MESSAGE_REQUEST);
 
   /* The station takes the exam camera's newest frame as PNG. */
   still_taken = NULL;
-  tc_call_session_take_still_async (call->a.session, FALSE, NULL, on_still, &still_taken);
+  tc_call_session_take_still_async (station_peer->session, FALSE, NULL, on_still, &still_taken);
   ck_assert (tc_test_call_wait (call, still_ready, 10000));
   image = g_steal_pointer (&still_taken);
   data = g_bytes_get_data (image, &size);
@@ -230,16 +231,16 @@ send_still (TcTestCall *call)
   ck_assert_msg (sender != NULL, "%s", error ? error->message : "");
   while ((text = tc_still_sender_next (sender)) != NULL)
     {
-      gboolean ok = tc_call_session_send_data (call->a.session, text, &error);
+      gboolean ok = tc_call_session_send_data (station_peer->session, text, &error);
 
       g_free (text);
       ck_assert_msg (ok, "%s", error ? error->message : "");
     }
   ck_assert (tc_test_call_wait (call, end_arrived, 20000));
 
-  for (guint i = 0; i < call->b.messages->len; i++)
+  for (guint i = 0; i < practitioner_peer->messages->len; i++)
     {
-      g_autoptr(TcStillMessage) m = tc_still_message_parse (call->b.messages->pdata[i], NULL);
+      g_autoptr(TcStillMessage) m = tc_still_message_parse (practitioner_peer->messages->pdata[i], NULL);
 
       if (m == NULL)
         continue;
@@ -253,25 +254,35 @@ send_still (TcTestCall *call)
   ck_assert (g_bytes_equal (out, image));
 }
 
+/* _i == 0: the station offers (clinical-tracks); _i == 1: the practitioner offers
+ * (clinical-receive, as the app does) and the station answers. */
 START_TEST (test_clinical_tracks)
 {
   TcTestCall call;
   guint descriptions_a, descriptions_b;
   double before, after;
+  gboolean station_offers = _i == 0;
+  TcTestPeer *st, *pr;
 
   memset (&station, 0, sizeof station);
   memset (&practitioner, 0, sizeof practitioner);
   tc_test_install_log_guard ();
   tc_test_call_init (&call, 0.0);
-  tc_media_factory_set_video_sink_func (call.a.factory, sink_func, &station, NULL);
-  tc_media_factory_set_video_sink_func (call.b.factory, sink_func, &practitioner, NULL);
-  tc_media_factory_set_audio_sink_func (call.b.factory, audio_sink_func, &practitioner, NULL);
+  st = station_peer = station_offers ? &call.a : &call.b;
+  pr = practitioner_peer = station_offers ? &call.b : &call.a;
+  tc_media_factory_set_video_sink_func (st->factory, sink_func, &station, NULL);
+  tc_media_factory_set_video_sink_func (pr->factory, sink_func, &practitioner, NULL);
+  tc_media_factory_set_audio_sink_func (pr->factory, audio_sink_func, &practitioner, NULL);
   /* Smaller frames: three VP8 encoders on two cores. */
   tc_media_factory_set_resolution (call.a.factory, 320, 240);
   tc_media_factory_set_resolution (call.b.factory, 320, 240);
-  tc_call_session_set_clinical_tracks (call.a.session, TRUE);
-  g_signal_connect (call.a.session, "local-description", G_CALLBACK (on_description), &station);
-  g_signal_connect (call.b.session, "local-description", G_CALLBACK (on_description), &practitioner);
+  tc_call_session_set_clinical_tracks (st->session, TRUE);
+  if (!station_offers)
+    g_object_set (pr->session, "clinical-receive", TRUE, NULL);
+  g_signal_connect (call.a.session, "local-description", G_CALLBACK (on_description),
+                    station_offers ? &station : &practitioner);
+  g_signal_connect (call.b.session, "local-description", G_CALLBACK (on_description),
+                    station_offers ? &practitioner : &station);
   ck_assert (tc_test_call_start (&call));
   ck_assert_msg (tc_test_call_wait (&call, faces_flowing, 20000), "the call did not start");
 
@@ -280,7 +291,13 @@ START_TEST (test_clinical_tracks)
   ck_assert_uint_eq (count_lines (call.a.local_sdp, "m=video"), 2);
   ck_assert_uint_eq (count_lines (call.b.local_sdp, "m=audio"), 2);
   ck_assert_uint_eq (count_lines (call.b.local_sdp, "m=video"), 2);
-  ck_assert_uint_eq (count_lines (call.a.local_sdp, "a=sendrecv"), 4);
+  if (station_offers)
+    ck_assert_uint_eq (count_lines (call.a.local_sdp, "a=sendrecv"), 4);
+  else
+    {
+      ck_assert_uint_eq (count_lines (call.a.local_sdp, "a=recvonly"), 2);
+      ck_assert_uint_eq (count_lines (call.b.local_sdp, "a=sendonly"), 2);
+    }
   descriptions_a = station.n_descriptions;
   descriptions_b = practitioner.n_descriptions;
   ck_assert_uint_eq (descriptions_a, 1);
@@ -290,15 +307,14 @@ START_TEST (test_clinical_tracks)
   tc_test_call_run_for (1000);
   ck_assert_int_eq (g_atomic_int_get (&practitioner.exam_frames), 0);
   ck_assert_int_eq (g_atomic_int_get (&station.exam_preview_frames), 0);
-  ck_assert (!tc_call_session_get_exam_camera_active (call.a.session));
+  ck_assert (!tc_call_session_get_exam_camera_active (st->session));
 
   /* Switched on mid-call: frames arrive, with no new description. */
-  tc_call_session_set_exam_camera_active (call.a.session, TRUE);
+  tc_call_session_set_exam_camera_active (st->session, TRUE);
   ck_assert_msg (tc_test_call_wait (&call, exam_arrived, 15000), "exam camera frames did not arrive (%d)",
                  g_atomic_int_get (&practitioner.exam_frames));
   ck_assert_int_gt (g_atomic_int_get (&station.exam_preview_frames), 0);
-  ck_assert_uint_eq (station.n_descriptions, descriptions_a);
-  ck_assert_uint_eq (practitioner.n_descriptions, descriptions_b);
+  ck_assert_uint_eq (station.n_descriptions + practitioner.n_descriptions, descriptions_a + descriptions_b);
   g_print ("exam camera: %d frames received, %d in the station's preview\n",
            g_atomic_int_get (&practitioner.exam_frames), g_atomic_int_get (&station.exam_preview_frames));
 
@@ -306,8 +322,8 @@ START_TEST (test_clinical_tracks)
    * 0.3 of full scale, -13.5 dBFS) arrives within 3 dB.  Its state is a property the owner
    * reads (and tells the peer about). */
   before = stethoscope_level (1000);
-  tc_call_session_set_stethoscope_active (call.a.session, TRUE);
-  ck_assert (tc_call_session_get_stethoscope_active (call.a.session));
+  tc_call_session_set_stethoscope_active (st->session, TRUE);
+  ck_assert (tc_call_session_get_stethoscope_active (st->session));
   after = stethoscope_level (2000);
   g_print ("stethoscope through the call, 80 Hz: %.1f dBFS off, %.1f dBFS on (sent -13.5)\n", before, after);
   ck_assert_double_lt (before, -60);
@@ -327,7 +343,7 @@ clinical_suite (void)
   TCase *tc = tcase_create ("call");
 
   tcase_set_timeout (tc, 90);
-  tcase_add_test (tc, test_clinical_tracks);
+  tcase_add_loop_test (tc, test_clinical_tracks, 0, 2);
   suite_add_tcase (s, tc);
   return s;
 }
