@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tc-kiosk-window.h"
 #include "tc-window.h"
 
 struct _TcApplication {
@@ -15,6 +16,7 @@ struct _TcApplication {
   TcMediaMode     media_mode;
   gboolean        lan;
   gboolean        demo;
+  gboolean        kiosk;
   char           *server_url;
   char           *display_name;
   char           *join;
@@ -32,6 +34,83 @@ new_window (TcApplication *self)
   return window;
 }
 
+static GSettings *
+settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  return schema != NULL ? g_settings_new (APP_ID) : NULL;
+}
+
+/* ---- kiosk mode: no way out but the administrator PIN ------------------- */
+
+static void
+set_quit_allowed (TcApplication *self,
+                  gboolean       allowed)
+{
+  GtkApplication *gtk_app = GTK_APPLICATION (self);
+  GAction *quit = g_action_map_lookup_action (G_ACTION_MAP (self), "quit");
+  const char *none[] = { NULL };
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (quit), allowed);
+  gtk_application_set_accels_for_action (gtk_app, "app.quit", allowed ? (const char *[]) { "<Ctrl>q", NULL } : none);
+  gtk_application_set_accels_for_action (gtk_app, "win.fullscreen", allowed ? (const char *[]) { "F11", NULL } : none);
+  gtk_application_set_accels_for_action (gtk_app, "win.show-help-overlay",
+                                         allowed ? (const char *[]) { "<Control>question", NULL } : none);
+}
+
+static void
+on_leave_kiosk (TcKioskWindow *kiosk,
+                TcApplication *self)
+{
+  g_autoptr(GSettings) settings = settings_if_installed ();
+  TcWindow *window;
+
+  self->kiosk = FALSE;
+  if (settings != NULL)
+    g_settings_set_boolean (settings, "kiosk-mode", FALSE);
+  set_quit_allowed (self, TRUE);
+  window = new_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  tc_kiosk_window_allow_close (kiosk);
+  gtk_window_close (GTK_WINDOW (kiosk));
+}
+
+static TcKioskWindow *
+kiosk_window (TcApplication *self)
+{
+  g_autoptr(GSettings) settings = NULL;
+  TcKioskWindow *window;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TC_IS_KIOSK_WINDOW (l->data))
+      return l->data;
+
+  settings = settings_if_installed ();
+  if (settings == NULL)
+    {
+      g_warning ("kiosk mode needs the GSettings schema %s installed", APP_ID);
+      return NULL;
+    }
+  set_quit_allowed (self, FALSE);
+  window = tc_kiosk_window_new (GTK_APPLICATION (self), self->media_mode, settings);
+  g_signal_connect_object (window, "leave-kiosk", G_CALLBACK (on_leave_kiosk), self, 0);
+  tc_kiosk_window_start (window);
+  return window;
+}
+
+static gboolean
+wants_kiosk (TcApplication *self)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  if (self->kiosk)
+    return TRUE;
+  settings = settings_if_installed ();
+  return settings != NULL && g_settings_get_boolean (settings, "kiosk-mode");
+}
+
 static TcWindow *
 current_window (TcApplication *self)
 {
@@ -44,8 +123,19 @@ static void
 tc_application_activate (GApplication *app)
 {
   TcApplication *self = TC_APPLICATION (app);
-  TcWindow *window = current_window (self);
+  TcWindow *window;
 
+  if (wants_kiosk (self))
+    {
+      TcKioskWindow *kiosk = kiosk_window (self);
+
+      if (kiosk != NULL)
+        {
+          gtk_window_present (GTK_WINDOW (kiosk));
+          return;
+        }
+    }
+  window = current_window (self);
   if (self->join != NULL)
     tc_window_show_join (window, self->join, self->display_name);
   else if (self->lan)
@@ -63,6 +153,12 @@ tc_application_open (GApplication  *app,
 {
   TcApplication *self = TC_APPLICATION (app);
 
+  /* A kiosk joins only what is scheduled for its station. */
+  if (wants_kiosk (self))
+    {
+      tc_application_activate (app);
+      return;
+    }
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
@@ -93,6 +189,7 @@ tc_application_handle_local_options (GApplication *app,
     }
   self->lan = g_variant_dict_contains (options, "lan");
   self->demo = g_variant_dict_contains (options, "demo");
+  self->kiosk = g_variant_dict_contains (options, "kiosk");
   g_variant_dict_lookup (options, "server", "s", &self->server_url);
   g_variant_dict_lookup (options, "name", "s", &self->display_name);
   g_variant_dict_lookup (options, "join", "s", &self->join);
@@ -203,6 +300,8 @@ tc_application_init (TcApplication *self)
       N_("Demonstration: create, consent and join without asking"), NULL },
     { "invitation-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Demonstration: write the invitation link to this file"), N_("FILE") },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Nursing-home station: full screen, joins the consultations scheduled for it"), NULL },
     { "separate", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Run as a separate process, not in the already running one"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
