@@ -421,7 +421,7 @@ run_peer (gboolean    offerer,
     "webrtcbin name=webrtc bundle-policy=max-bundle latency=200 "
     "videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 "
     "! identity name=stamp ! queue max-size-buffers=2 leaky=downstream "
-    "! vp8enc deadline=1 cpu-used=8 lag-in-frames=0 keyframe-max-dist=%u target-bitrate=800000 threads=2 "
+    "! vp8enc deadline=1 cpu-used=8 lag-in-frames=0 keyframe-max-dist=%u target-bitrate=800000 threads=1 "
     "  end-usage=cbr error-resilient=default undershoot=95 buffer-size=1000 buffer-initial-size=500 "
     "  buffer-optimal-size=600 "
     "! rtpvp8pay pt=96 mtu=1200 picture-id-mode=15-bit "
