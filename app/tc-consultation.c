@@ -22,6 +22,7 @@
 #include "tc-reading-link.h"
 #include "tc-server.h"
 #include "tc-signaling-client.h"
+#include "tc-still-transfer.h"
 #include "tc-token.h"
 
 #define LAN_USERNAME "lan"
@@ -39,6 +40,8 @@ enum {
   PROP_VERIFICATION_CODE,
   PROP_CALL_STARTED_AT,
   PROP_MEDIA_FACTORY,
+  PROP_STILL_CONSENT,
+  PROP_REMOTE_STETHOSCOPE_ACTIVE,
   N_PROPS
 };
 
@@ -47,6 +50,7 @@ enum {
   FAILED,
   CALL_SESSION_CHANGED,
   READING_RECEIVED,
+  STILL_RECEIVED,
   N_SIGNALS
 };
 
@@ -83,6 +87,17 @@ struct _TcConsultation
   gboolean             relay_only;
   guint                max_reconnect_ms;   /* 0: the client's default */
   GPtrArray           *local_addresses;
+
+  /* clinical media (see docs/clinical-media.md) */
+  gboolean             clinical_tracks;      /* a station: send exam camera and stethoscope */
+  gboolean             still_consent;        /* the patient agreed that stills are kept */
+  gboolean             remote_stethoscope_active;
+  GPtrArray           *kept_stills;          /* of GBytes, only with consent */
+  TcStillReassembler  *still_rx;
+  TcStillSender       *still_tx;             /* station: the still being sent */
+  char                *still_tx_pending;     /* its message refused for backpressure */
+  guint                still_tx_source;
+  GCancellable        *still_cancellable;
 };
 
 G_DEFINE_TYPE (TcConsultation, tc_consultation, G_TYPE_OBJECT)
@@ -90,6 +105,8 @@ G_DEFINE_TYPE (TcConsultation, tc_consultation, G_TYPE_OBJECT)
 G_DEFINE_QUARK (tc-consultation-error-quark, tc_consultation_error)
 
 static void stop_call (TcConsultation *self);
+static void on_clinical_message (TcCallSession *call, const char *text, TcConsultation *self);
+static void stop_still_sending (TcConsultation *self);
 
 static void
 set_state (TcConsultation      *self,
@@ -214,6 +231,7 @@ stop_call (TcConsultation *self)
   if (self->call == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->call, self);
+  stop_still_sending (self);
   if (self->readings != NULL)
     tc_reading_link_attach (self->readings, NULL);
   tc_call_session_stop (self->call);
@@ -241,6 +259,12 @@ create_call (TcConsultation *self,
   g_signal_connect_object (self->call, "notify::state", G_CALLBACK (on_call_state), self, 0);
   g_signal_connect_object (self->call, "notify::verification-code", G_CALLBACK (on_verification_code), self, 0);
   g_signal_connect_object (self->call, "rebuild-needed", G_CALLBACK (on_rebuild_needed), self, 0);
+  /* Clinical tracks are negotiated in the first offer or never (no renegotiation). */
+  if (self->clinical_tracks)
+    tc_call_session_set_clinical_tracks (self->call, TRUE);
+  else if (call_role == TC_CALL_ROLE_OFFERER)
+    g_object_set (self->call, "clinical-receive", TRUE, NULL);
+  g_signal_connect_object (self->call, "data-message", G_CALLBACK (on_clinical_message), self, 0);
   if (self->readings != NULL)
     tc_reading_link_attach (self->readings, self->call);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CALL_SESSION]);
@@ -1059,6 +1083,287 @@ tc_consultation_host_lan_finish (TcConsultation  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- clinical media: stills and the stethoscope indicator ------------------ */
+
+#define STILL_PUMP_MS 20
+
+static void
+send_or_log (TcConsultation *self,
+             char           *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *owned = text;
+
+  if (self->call != NULL && !tc_call_session_send_data (self->call, owned, &error))
+    g_message ("clinical message not sent: %s", error->message);
+}
+
+static void
+stop_still_sending (TcConsultation *self)
+{
+  g_clear_handle_id (&self->still_tx_source, g_source_remove);
+  g_clear_pointer (&self->still_tx, tc_still_sender_free);
+  g_clear_pointer (&self->still_tx_pending, g_free);
+  g_cancellable_cancel (self->still_cancellable);
+  g_clear_object (&self->still_cancellable);
+  g_clear_pointer (&self->still_rx, tc_still_reassembler_free);
+}
+
+/* Sends what the channel takes now; the rest waits for the next tick (the session refuses
+ * more than 1 MiB waiting, and a still can be several). */
+static gboolean
+pump_still (gpointer data)
+{
+  TcConsultation *self = data;
+
+  while (self->still_tx != NULL && self->call != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (self->still_tx_pending == NULL)
+        self->still_tx_pending = tc_still_sender_next (self->still_tx);
+      if (self->still_tx_pending == NULL)
+        break;   /* all sent */
+      if (!tc_call_session_send_data (self->call, self->still_tx_pending, &error))
+        {
+          if (g_error_matches (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BACKPRESSURE))
+            return G_SOURCE_CONTINUE;
+          g_message ("still not sent: %s", error->message);
+          break;
+        }
+      g_clear_pointer (&self->still_tx_pending, g_free);
+    }
+  self->still_tx_source = 0;
+  g_clear_pointer (&self->still_tx, tc_still_sender_free);
+  g_clear_pointer (&self->still_tx_pending, g_free);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  TcConsultation *self;
+  char *id;
+} StillRequest;
+
+static void
+on_still_taken (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StillRequest *req = user_data;
+  g_autoptr(TcConsultation) self = req->self;
+  g_autofree char *id = req->id;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = tc_call_session_take_still_finish (TC_CALL_SESSION (source), result, &error);
+
+  g_free (req);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || TC_CALL_SESSION (source) != self->call)
+    return;
+  if (image == NULL)
+    {
+      g_message ("still not taken: %s", error->message);
+      send_or_log (self, tc_still_nack_message (id, "no-picture"));
+      return;
+    }
+  stop_still_sending (self);
+  self->still_tx = tc_still_sender_new (id, "image/png", image, TC_STILL_DEFAULT_MAX_SIZE, &error);
+  if (self->still_tx == NULL)
+    {
+      send_or_log (self, tc_still_nack_message (id, tc_still_error_to_reason (error)));
+      return;
+    }
+  if (pump_still (self) == G_SOURCE_CONTINUE)
+    self->still_tx_source = g_timeout_add (STILL_PUMP_MS, pump_still, self);
+}
+
+static void
+handle_still_message (TcConsultation *self,
+                      TcStillMessage *m)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autofree char *mime = NULL;
+
+  switch (m->type)
+    {
+    case TC_STILL_MESSAGE_REQUEST:
+      if (!self->clinical_tracks)
+        {
+          send_or_log (self, tc_still_nack_message (m->id, "no-camera"));
+          return;
+        }
+      {
+        StillRequest *req = g_new0 (StillRequest, 1);
+
+        req->self = g_object_ref (self);
+        req->id = g_strdup (m->id);
+        g_clear_object (&self->still_cancellable);
+        self->still_cancellable = g_cancellable_new ();
+        tc_call_session_take_still_async (self->call, FALSE, self->still_cancellable, on_still_taken, req);
+      }
+      return;
+
+    case TC_STILL_MESSAGE_BEGIN:
+    case TC_STILL_MESSAGE_CHUNK:
+    case TC_STILL_MESSAGE_END:
+      if (self->still_rx == NULL)
+        self->still_rx = tc_still_reassembler_new (TC_STILL_DEFAULT_MAX_SIZE);
+      if (!tc_still_reassembler_feed (self->still_rx, m, &image, &mime, &error))
+        {
+          g_message ("still refused: %s", error->message);
+          send_or_log (self, tc_still_nack_message (m->id, tc_still_error_to_reason (error)));
+          return;
+        }
+      if (image == NULL)
+        return;
+      send_or_log (self, tc_still_ack_message (m->id));
+      /* Shown either way; kept with the consultation only with the patient's consent. */
+      if (self->still_consent)
+        g_ptr_array_add (self->kept_stills, g_bytes_ref (image));
+      g_signal_emit (self, signals[STILL_RECEIVED], 0, image, mime, self->still_consent);
+      return;
+
+    case TC_STILL_MESSAGE_ACK:
+    case TC_STILL_MESSAGE_NACK:
+    default:
+      g_debug ("still %s: %s", m->type == TC_STILL_MESSAGE_ACK ? "acknowledged" : "refused",
+               m->reason != NULL ? m->reason : "");
+      return;
+    }
+}
+
+static void
+handle_stethoscope_notice (TcConsultation *self,
+                           const char     *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *o;
+  JsonNode *active;
+
+  if (strlen (text) > 256 || !json_parser_load_from_data (parser, text, -1, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  o = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (o, "type", ""), "stethoscope") != 0)
+    return;
+  active = json_object_get_member (o, "active");
+  if (active == NULL || !JSON_NODE_HOLDS_VALUE (active) || json_node_get_value_type (active) != G_TYPE_BOOLEAN)
+    return;
+  if (self->remote_stethoscope_active == json_node_get_boolean (active))
+    return;
+  self->remote_stethoscope_active = json_node_get_boolean (active);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REMOTE_STETHOSCOPE_ACTIVE]);
+}
+
+static void
+on_clinical_message (TcCallSession  *call,
+                     const char     *text,
+                     TcConsultation *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcStillMessage) m = NULL;
+
+  /* Cheap filter: other owners of the channel (readings, chat) have their own types. */
+  if (strstr (text, "\"still-") == NULL && strstr (text, "\"stethoscope\"") == NULL)
+    return;
+  m = tc_still_message_parse (text, &error);
+  if (m != NULL)
+    handle_still_message (self, m);
+  else if (g_error_matches (error, TC_STILL_ERROR, TC_STILL_ERROR_NOT_STILL))
+    handle_stethoscope_notice (self, text);
+  else
+    g_message ("bad still message: %s", error->message);
+}
+
+void
+tc_consultation_set_clinical_tracks (TcConsultation *self,
+                                     gboolean        clinical)
+{
+  g_return_if_fail (TC_IS_CONSULTATION (self));
+  self->clinical_tracks = !!clinical;
+}
+
+gboolean
+tc_consultation_request_still (TcConsultation  *self,
+                               GError         **error)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (TC_IS_CONSULTATION (self), FALSE);
+
+  if (self->call == NULL)
+    {
+      g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_BAD_STATE, _("There is no call to ask a picture from"));
+      return FALSE;
+    }
+  id = tc_still_new_id ();
+  text = tc_still_request_message (id);
+  return tc_call_session_send_data (self->call, text, error);
+}
+
+void
+tc_consultation_set_still_consent (TcConsultation *self,
+                                   gboolean        consent)
+{
+  g_return_if_fail (TC_IS_CONSULTATION (self));
+
+  consent = !!consent;
+  if (self->still_consent == consent)
+    return;
+  self->still_consent = consent;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STILL_CONSENT]);
+}
+
+gboolean
+tc_consultation_get_still_consent (TcConsultation *self)
+{
+  g_return_val_if_fail (TC_IS_CONSULTATION (self), FALSE);
+  return self->still_consent;
+}
+
+GPtrArray *
+tc_consultation_get_kept_stills (TcConsultation *self)
+{
+  g_return_val_if_fail (TC_IS_CONSULTATION (self), NULL);
+  return self->kept_stills;
+}
+
+void
+tc_consultation_set_stethoscope_active (TcConsultation *self,
+                                        gboolean        active)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_if_fail (TC_IS_CONSULTATION (self));
+
+  if (self->call == NULL || !tc_call_session_get_clinical_tracks (self->call))
+    return;
+  active = !!active;
+  if (tc_call_session_get_stethoscope_active (self->call) == active)
+    return;
+  tc_call_session_set_stethoscope_active (self->call, active);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "stethoscope");
+  json_builder_set_member_name (b, "active");
+  json_builder_add_boolean_value (b, active);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  send_or_log (self, json_to_string (root, FALSE));
+}
+
+gboolean
+tc_consultation_get_remote_stethoscope_active (TcConsultation *self)
+{
+  g_return_val_if_fail (TC_IS_CONSULTATION (self), FALSE);
+  return self->remote_stethoscope_active;
+}
+
 /* ---- GObject --------------------------------------------------------------- */
 
 static void
@@ -1074,6 +1379,7 @@ tc_consultation_dispose (GObject *object)
       g_clear_object (&self->client);
     }
   g_clear_object (&self->readings);
+  g_clear_pointer (&self->kept_stills, g_ptr_array_unref);
   /* The embedded server goes last: the client above has just said goodbye to it. */
   g_clear_object (&self->lan_server);
   g_clear_object (&self->factory);
@@ -1147,6 +1453,12 @@ tc_consultation_get_property (GObject    *object,
     case PROP_MEDIA_FACTORY:
       g_value_set_object (value, self->factory);
       break;
+    case PROP_STILL_CONSENT:
+      g_value_set_boolean (value, self->still_consent);
+      break;
+    case PROP_REMOTE_STETHOSCOPE_ACTIVE:
+      g_value_set_boolean (value, self->remote_stethoscope_active);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1162,6 +1474,9 @@ tc_consultation_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_STILL_CONSENT:
+      tc_consultation_set_still_consent (self, g_value_get_boolean (value));
+      break;
     case PROP_MEDIA_FACTORY:
       self->factory = g_value_dup_object (value);
       break;
@@ -1195,8 +1510,16 @@ tc_consultation_class_init (TcConsultationClass *klass)
   props[PROP_MEDIA_FACTORY] = g_param_spec_object ("media-factory", NULL, NULL, TC_TYPE_MEDIA_FACTORY,
                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                                    G_PARAM_STATIC_STRINGS);
+  props[PROP_STILL_CONSENT] = g_param_spec_boolean ("still-consent", NULL, NULL, FALSE,
+                                                    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                    G_PARAM_STATIC_STRINGS);
+  props[PROP_REMOTE_STETHOSCOPE_ACTIVE] = g_param_spec_boolean ("remote-stethoscope-active", NULL, NULL,
+                                                                FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
+  signals[STILL_RECEIVED] = g_signal_new ("still-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                          G_TYPE_BYTES, G_TYPE_STRING, G_TYPE_BOOLEAN);
   signals[CHAT_RECEIVED] = g_signal_new ("chat-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 4,
                                          G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_BOOLEAN);
@@ -1214,6 +1537,7 @@ tc_consultation_init (TcConsultation *self)
 {
   self->waiting_room = g_list_store_new (TC_TYPE_WAITING_ENTRY);
   self->local_addresses = g_ptr_array_new_with_free_func (g_free);
+  self->kept_stills = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 }
 
 TcConsultation *

@@ -151,10 +151,32 @@ const char         *tc_consultation_get_verification_code (TcConsultation *self)
 gint64              tc_consultation_get_call_started_at (TcConsultation *self);
 TcMediaFactory     *tc_consultation_get_media_factory   (TcConsultation *self);
 
+/* Clinical media (docs/clinical-media.md).  A station (kiosk) sets clinical tracks before the
+ * call: its sessions send an exam camera and a stethoscope, silent until switched on.  The
+ * practitioner's offers always carry receive-only m-lines for them. */
+void                tc_consultation_set_clinical_tracks (TcConsultation *self,
+                                                         gboolean        clinical);
+/* Practitioner: asks the station for a still of its exam camera ("still-received" follows). */
+gboolean            tc_consultation_request_still       (TcConsultation  *self,
+                                                         GError         **error);
+/* Practitioner: the patient agreed that stills are kept with the consultation.  Without it a
+ * still is shown ("still-received") but not kept. */
+void                tc_consultation_set_still_consent   (TcConsultation *self,
+                                                         gboolean        consent);
+gboolean            tc_consultation_get_still_consent   (TcConsultation *self);
+/* The stills kept so far (GBytes, PNG), in order; owned by the consultation. */
+GPtrArray          *tc_consultation_get_kept_stills     (TcConsultation *self);
+/* Station: switches the stethoscope track and tells the peer {"type":"stethoscope","active"}. */
+void                tc_consultation_set_stethoscope_active (TcConsultation *self,
+                                                            gboolean        active);
+/* Practitioner: what the station last said about its stethoscope (the indicator). */
+gboolean            tc_consultation_get_remote_stethoscope_active (TcConsultation *self);
+
 /* Signals:
  *   "chat-received" (const char *from_name, const char *text, gint64 server_ts_ms, gboolean from_me)
  *   "failed"        (const GError *error)   — also sets state FAILED; the UI shows error->message
  *   "call-session-changed" ()               — also notify::call-session
- *   "reading-received" (TcReading *reading) — practitioner: once per reading */
+ *   "reading-received" (TcReading *reading) — practitioner: once per reading
+ *   "still-received" (GBytes *png, const char *mime, gboolean kept) — practitioner */
 
 G_END_DECLS
