@@ -69,6 +69,7 @@ struct _Bench {
   guint16     port;
   gboolean    echo;            /* clients talk to the echo server: no protocol */
   gboolean    admit;           /* practitioners admit their waiting patients */
+  const char *password;        /* of the bench<N> accounts */
   GPtrArray  *clients;         /* Client, owned */
   GQueue      login_queue;     /* practitioners not yet logged in */
   guint       logins_in_flight;
@@ -88,8 +89,10 @@ struct _Bench {
 
 typedef struct {
   /* command line */
-  char   *url;
-  char   *practitioner;   /* USER:PASSWORD with --url */
+  char   *url;            /* an already running server: ws://127.0.0.1:PORT/ws */
+  char   *password;       /* of its bench0… accounts (--url) */
+  guint   accounts;       /* how many bench<N> accounts it has (--url) */
+  int     url_pid;        /* its pid, for RSS and CPU (--url; optional) */
   char   *idle_list;
   guint   relay_clients;
   guint   rate;
@@ -232,7 +235,7 @@ client_on_open (BenchWs *ws, gpointer user_data)
     }
   if (c->kind == KIND_PRACTITIONER)
     hello = g_strdup_printf ("{\"type\":\"hello\",\"v\":1,\"auth\":{\"method\":\"password\",\"username\":\"bench%u\","
-                             "\"password\":\"" PASSWORD "\"}}", c->account);
+                             "\"password\":\"%s\"}}", c->account, c->bench->password);
   else
     hello = g_strdup_printf ("{\"type\":\"hello\",\"v\":1,\"auth\":{\"method\":\"invitation\",\"token\":\"%s\","
                              "\"display_name\":\"Patient %u\"}}", c->token, c->index);
@@ -508,6 +511,26 @@ count_open (Bench *b, ClientKind kind)
   return n;
 }
 
+/* Starts the server under test with @accounts accounts, or with --url uses the running
+ * one (and at most the accounts it has); returns the number of accounts usable. */
+static guint
+server_up (Options *o, guint accounts, GError **error)
+{
+  if (o->url == NULL)
+    return bench_server_start (&o->server, PASSWORD, accounts, error) ? accounts : 0;
+  o->server.pid = o->url_pid;
+  return MIN (accounts, o->accounts);
+}
+
+static void
+server_down (Options *o)
+{
+  if (o->url == NULL)
+    bench_server_stop (&o->server);
+  else
+    o->server.pid = 0;
+}
+
 /* ---- (a) idle connections ------------------------------------------------------------ */
 
 typedef struct {
@@ -525,12 +548,13 @@ run_idle (Options *o, guint n, IdleResult *r)
   Bench b;
   guint practitioners = MAX (1, (n + 249) / 250);
   gint64 rss0, rss1, t0;
+  guint accounts;
 
   memset (r, 0, sizeof *r);
-  if (!bench_server_start (&o->server, PASSWORD, practitioners, &error))
+  if ((accounts = server_up (o, practitioners, &error)) == 0)
     {
-      g_printerr ("tc-bench-load: cannot start the server: %s\n", error->message);
-      bench_server_stop (&o->server);
+      g_printerr ("tc-bench-load: cannot start the server: %s\n", error ? error->message : "no accounts");
+      server_down (o);
       return FALSE;
     }
   g_usleep (300000);
@@ -538,7 +562,8 @@ run_idle (Options *o, guint n, IdleResult *r)
 
   bench_init (&b, o->server.port, FALSE);
   t0 = bench_now_ns ();
-  add_practitioners (&b, practitioners, practitioners, (n + practitioners - 1) / practitioners);
+  b.password = o->url ? o->password : PASSWORD;
+  add_practitioners (&b, practitioners, accounts, (n + practitioners - 1) / practitioners);
   if (!bench_run_until (&b, all_waiting, GUINT_TO_POINTER (n), SETUP_TIMEOUT_S))
     printf ("    setup timed out: %u of %u patients waiting\n", b.n_waiting, n);
   r->setup_s = (bench_now_ns () - t0) / 1e9;
@@ -560,7 +585,7 @@ run_idle (Options *o, guint n, IdleResult *r)
           rss0 / 1024.0, rss1 / 1024.0, r->setup_s, r->idle_cpu);
   print_errors (&b);
   bench_clear (&b);
-  bench_server_stop (&o->server);
+  server_down (o);
 
   /* Reference: the echo server holding the same number of connections. */
   bench_init (&b, o->echo_port, TRUE);
@@ -703,14 +728,15 @@ run_relay (Options *o, GArray *p50s, GArray *p99s, GArray *ref_p50s, GArray *ref
   guint accounts = MAX (1u, (pairs + 9) / 10);
   gint64 t0;
 
-  if (!bench_server_start (&o->server, PASSWORD, accounts, &error))
+  if ((accounts = server_up (o, accounts, &error)) == 0)
     {
-      g_printerr ("tc-bench-load: cannot start the server: %s\n", error->message);
-      bench_server_stop (&o->server);
+      g_printerr ("tc-bench-load: cannot start the server: %s\n", error ? error->message : "no accounts");
+      server_down (o);
       return FALSE;
     }
   bench_init (&b, o->server.port, FALSE);
   b.admit = TRUE;
+  b.password = o->url ? o->password : PASSWORD;
   build_padding (&b, o->message_size);
   t0 = bench_now_ns ();
   add_practitioners (&b, pairs, accounts, 1);
@@ -736,7 +762,7 @@ run_relay (Options *o, GArray *p50s, GArray *p99s, GArray *ref_p50s, GArray *ref
   *rss_out = bench_read_rss_kib (o->server.pid);
   print_errors (&b);
   bench_clear (&b);
-  bench_server_stop (&o->server);
+  server_down (o);
 
   /* Reference: the same clients, messages and rate through the echo server. */
   bench_init (&b, o->echo_port, TRUE);
@@ -775,7 +801,8 @@ default_server_path (void)
 int
 main (int argc, char *argv[])
 {
-  Options o = { .relay_clients = 1000, .rate = 10, .runs = 3, .idle_runs = 1, .seconds = 5, .message_size = 5000 };
+  Options o = { .relay_clients = 1000, .rate = 10, .runs = 3, .idle_runs = 1, .seconds = 5, .message_size = 5000,
+               .accounts = 1 };
   gboolean quick = FALSE;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_FILENAME, &o.server.path, "teleconsult-server binary (default: next to this build)", "PATH" },
@@ -787,6 +814,10 @@ main (int argc, char *argv[])
     { "seconds", 0, 0, G_OPTION_ARG_INT, &o.seconds, "Seconds per relay run (5)", "S" },
     { "message-size", 0, 0, G_OPTION_ARG_INT, &o.message_size, "Bytes of SDP per message (5000)", "B" },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Small sizes, one run (a smoke test)", NULL },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &o.url, "Use this running server instead (ws://127.0.0.1:PORT/ws)", "URL" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &o.password, "With --url: password of its accounts bench0, bench1, …", "PW" },
+    { "accounts", 0, 0, G_OPTION_ARG_INT, &o.accounts, "With --url: how many bench<N> accounts exist (1)", "N" },
+    { "server-pid", 0, 0, G_OPTION_ARG_INT, &o.url_pid, "With --url: its pid, for RSS and CPU readings", "PID" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- signalling server load benchmark");
@@ -819,9 +850,19 @@ main (int argc, char *argv[])
       g_printerr ("tc-bench-load: an option is out of range\n");
       return 2;
     }
+  if (o.url != NULL)
+    {
+      const char *prefix = "ws://127.0.0.1:";
+      o.server.port = g_str_has_prefix (o.url, prefix) ? (guint16) g_ascii_strtoull (o.url + strlen (prefix), NULL, 10) : 0;
+      if (o.server.port == 0 || o.password == NULL || o.accounts < 1)
+        {
+          g_printerr ("tc-bench-load: --url takes ws://127.0.0.1:PORT/ws and needs --password (and --accounts)\n");
+          return 2;
+        }
+    }
   if (o.server.path == NULL)
     o.server.path = default_server_path ();
-  if (!g_file_test (o.server.path, G_FILE_TEST_IS_EXECUTABLE))
+  if (o.url == NULL && !g_file_test (o.server.path, G_FILE_TEST_IS_EXECUTABLE))
     {
       printf ("tc-bench-load: no server at %s; skipped\n", o.server.path);
       return 0;
