@@ -370,12 +370,45 @@ on_call_state (TcCallSession *call,
     }
 }
 
+/* Application messages on the channel (readings, acks, stills) carry health data:
+ * print only their type and id. Anything else (e.g. --send-data's) is printed as is. */
+static char *
+redact_data_message (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonGenerator) gen = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *msg;
+
+  if (text[0] != '{' || !json_parser_load_from_data (parser, text, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return g_strdup (text);
+  msg = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_string_member_with_default (msg, "type", NULL) == NULL)
+    return g_strdup (text);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, json_object_get_string_member (msg, "type"));
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, json_object_get_string_member_with_default (msg, "id", ""));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
 static void
 on_data_message (TcCallSession *call,
                  const char    *text,
                  Cli           *cli)
 {
-  emit_string_event ("data", "text", text);
+  g_autofree char *shown = redact_data_message (text);
+
+  emit_string_event ("data", "text", shown);
 }
 
 static void
