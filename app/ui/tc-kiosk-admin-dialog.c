@@ -164,12 +164,17 @@ update_lock (gpointer data)
 
       gtk_label_set_text (self->pin_message, text);
       gtk_widget_set_sensitive (self->unlock_button, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), FALSE);
+      gtk_widget_set_sensitive (self->pin_entry, FALSE);
       return G_SOURCE_CONTINUE;
     }
+  if (self->locked_until != 0)
+    gtk_label_set_text (self->pin_message, "");
   self->locked_until = 0;
   self->lock_timer = 0;
-  gtk_label_set_text (self->pin_message, "");
   gtk_widget_set_sensitive (self->unlock_button, !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), TRUE);
+  gtk_widget_set_sensitive (self->pin_entry, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -239,6 +244,8 @@ on_unlock (TcKioskAdminDialog *self)
   const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->pin_entry));
   g_autoptr(GTask) task = NULL;
 
+  if (self->locked_until != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   if (self->busy || self->locked_until != 0 || *pin == '\0')
     return;
 
@@ -527,6 +534,8 @@ tc_kiosk_admin_dialog_open (TcKioskAdminDialog *self)
       gtk_window_set_title (GTK_WINDOW (self), _("Station Settings"));
       gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
       gtk_stack_set_visible_child_name (self->stack, "pin");
+      if (self->locked_until == 0)
+        gtk_label_set_text (self->pin_message, "");
       update_lock (self);
     }
   gtk_window_present (GTK_WINDOW (self));

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <gst/gst.h>
 
@@ -58,6 +59,14 @@ wait_for_screen (TcKioskWindow *window,
   ck_assert_msg (tc_ui_test_wait_until (on_screen, &w, STEP_TIMEOUT_MS),
                  "expected %s \"%s\", still on %s \"%s\"", page, text ? text : "",
                  tc_kiosk_window_get_page_name (window), tc_kiosk_window_get_status_text (window));
+}
+
+static char *
+before_percent (const char *format)
+{
+  const char *percent = strchr (format, '%');
+
+  return g_strndup (format, percent ? (gsize) (percent - format) : strlen (format));
 }
 
 /* What "Next consultation at %s" and "… on %s at %s" share, in the test's language. */
@@ -116,6 +125,36 @@ screenshot (GtkWidget  *window,
 }
 
 static void
+set_row (GtkWindow  *admin,
+         const char *row,
+         const char *text)
+{
+  GObject *widget = gtk_widget_get_template_child (GTK_WIDGET (admin), TC_TYPE_KIOSK_ADMIN_DIALOG, row);
+
+  ck_assert_ptr_nonnull (widget);
+  gtk_editable_set_text (GTK_EDITABLE (widget), text);
+}
+
+static void
+press (GtkWindow  *admin,
+       const char *button)
+{
+  GObject *widget = gtk_widget_get_template_child (GTK_WIDGET (admin), TC_TYPE_KIOSK_ADMIN_DIALOG, button);
+
+  ck_assert_ptr_nonnull (widget);
+  ck_assert (gtk_widget_is_sensitive (GTK_WIDGET (widget)) && gtk_widget_get_mapped (GTK_WIDGET (widget)));
+  g_signal_emit_by_name (widget, "clicked");
+}
+
+static const char *
+settings_message (GtkWindow *admin)
+{
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (admin),
+                                                                       TC_TYPE_KIOSK_ADMIN_DIALOG,
+                                                                       "settings_message")));
+}
+
+static void
 close_window (TcKioskWindow *window)
 {
   tc_kiosk_window_allow_close (window);
@@ -129,6 +168,9 @@ START_TEST (test_kiosk_setup_screen)
   GtkWindow *admin;
   gboolean refused = FALSE;
   guint n_checked = 0;
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *locked = NULL;
 
   tc_kiosk_window_start (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -144,6 +186,53 @@ START_TEST (test_kiosk_setup_screen)
   screenshot (GTK_WIDGET (admin), "kiosk-admin-setup");
   g_signal_emit_by_name (admin, "close-request", &refused);
   ck_assert (refused);
+
+  /* The administrator fills it in as a person would; mistakes are named. */
+  set_row (admin, "server_row", "ws://127.0.0.1:9/ws");   /* nothing listens there */
+  set_row (admin, "token_row", "a-device-token");
+  set_row (admin, "name_row", STATION_NAME);
+  set_row (admin, "new_pin_row", "12");
+  set_row (admin, "confirm_pin_row", "12");
+  press (admin, "save_button");
+  ck_assert_str_eq (settings_message (admin), _("The PIN must have 4 to 12 digits."));
+  set_row (admin, "new_pin_row", PIN);
+  set_row (admin, "confirm_pin_row", "2469");
+  press (admin, "save_button");
+  ck_assert_str_eq (settings_message (admin), _("The two PINs are different."));
+  set_row (admin, "confirm_pin_row", PIN);
+  press (admin, "save_button");
+
+  /* Saved (hashed off the main thread): the station starts, and cannot reach its server. */
+  wait_for_screen (window, "idle", _("The server cannot be reached, trying again…"));
+  ck_assert (!gtk_widget_get_visible (GTK_WIDGET (admin)));
+  hash = g_settings_get_string (settings, "kiosk-admin-pin-hash");
+  ck_assert (g_str_has_prefix (hash, "$argon2id$"));
+  name = g_settings_get_string (settings, "kiosk-display-name");
+  ck_assert_str_eq (name, STATION_NAME);
+  screenshot (GTK_WIDGET (window), "kiosk-offline");
+
+  /* Three wrong PINs are forgiven, then the keypad locks for a while. */
+  admin = tc_kiosk_window_open_admin (window);
+  for (guint i = 0; i < 3; i++)
+    {
+      tc_kiosk_admin_dialog_try_pin (TC_KIOSK_ADMIN_DIALOG (admin), "0000");
+      ck_assert (tc_ui_test_wait_until (not_checking, admin, STEP_TIMEOUT_MS));
+    }
+  ck_assert_uint_eq (tc_kiosk_admin_dialog_get_failures (TC_KIOSK_ADMIN_DIALOG (admin)), 3);
+  locked = before_percent (g_dngettext (GETTEXT_PACKAGE, "Too many wrong PINs. Try again in %u second.",
+                                       "Too many wrong PINs. Try again in %u seconds.", 30));
+  ck_assert_msg (g_str_has_prefix (tc_kiosk_admin_dialog_get_message (TC_KIOSK_ADMIN_DIALOG (admin)), locked),
+                 "message: %s", tc_kiosk_admin_dialog_get_message (TC_KIOSK_ADMIN_DIALOG (admin)));
+  /* While locked even the right PIN is not checked. */
+  tc_kiosk_admin_dialog_try_pin (TC_KIOSK_ADMIN_DIALOG (admin), PIN);
+  ck_assert_str_eq (tc_kiosk_admin_dialog_get_page_name (TC_KIOSK_ADMIN_DIALOG (admin)), "pin");
+  ck_assert_uint_eq (tc_kiosk_admin_dialog_get_failures (TC_KIOSK_ADMIN_DIALOG (admin)), 3);
+  ck_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                      GTK_WIDGET (admin), TC_TYPE_KIOSK_ADMIN_DIALOG, "pin_entry"))), "");
+  ck_assert (!gtk_widget_is_sensitive (GTK_WIDGET (gtk_widget_get_template_child (
+               GTK_WIDGET (admin), TC_TYPE_KIOSK_ADMIN_DIALOG, "keypad"))));
+  screenshot (GTK_WIDGET (admin), "kiosk-admin-locked");
+  gtk_window_close (admin);
 
   close_window (window);
 }
