@@ -155,6 +155,12 @@ settings_message (GtkWindow *admin)
 }
 
 static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
 close_window (TcKioskWindow *window)
 {
   tc_kiosk_window_allow_close (window);
@@ -255,6 +261,7 @@ START_TEST (test_kiosk_with_server)
   const char *consultation_id;
   const char *participant_id = NULL;
   gint64 deadline;
+  gboolean left = FALSE;
   g_autofree char *next = next_prefix ();
 
   ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
@@ -355,6 +362,17 @@ START_TEST (test_kiosk_with_server)
   wait_for_screen (window, "idle", NULL);
   ck_assert (!tc_kiosk_window_get_keeps_awake (window));
   wait_for_screen (window, "idle", next);
+
+  /* With the PIN, "Leave Kiosk Mode" stops the station and tells the application. */
+  g_signal_connect_swapped (window, "leave-kiosk", G_CALLBACK (set_flag), &left);
+  admin = tc_kiosk_window_open_admin (window);
+  tc_kiosk_admin_dialog_try_pin (TC_KIOSK_ADMIN_DIALOG (admin), PIN);
+  ck_assert (tc_ui_test_wait_until (not_checking, admin, STEP_TIMEOUT_MS));
+  ck_assert_str_eq (tc_kiosk_admin_dialog_get_page_name (TC_KIOSK_ADMIN_DIALOG (admin)), "settings");
+  press (admin, "leave_button");
+  ck_assert (left);
+  ck_assert_ptr_null (tc_kiosk_window_get_kiosk (window));
+  ck_assert (!gtk_widget_get_visible (GTK_WIDGET (admin)));
 
   g_free ((char *) participant_id);
   close_window (window);
