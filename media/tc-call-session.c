@@ -993,6 +993,9 @@ set_video_flowing (TcCallSession *self,
 {
   if (self->video.valve != NULL)
     g_object_set (self->video.valve, "drop", !flowing, NULL);
+  /* Audio-only stops the exam camera too; it resumes only if it was switched on. */
+  if (self->exam.valve != NULL)
+    g_object_set (self->exam.valve, "drop", !flowing || !self->exam_active, NULL);
   if (flowing && self->video.encoder != NULL)
     {
       g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video.encoder, "sink");
@@ -1036,6 +1039,15 @@ apply_adaptation (TcCallSession *self)
       else
         g_object_set (self->video.encoder, "bitrate", step->bitrate_kbps * 1000, NULL);
       g_object_set (self->video.scale_caps, "caps", caps, NULL);
+      /* The exam camera follows the same step: it shares the link. */
+      if (self->exam.encoder != NULL)
+        {
+          if (self->sent_codec == TC_VIDEO_CODEC_VP8)
+            g_object_set (self->exam.encoder, "target-bitrate", (int) step->bitrate_kbps * 1000, NULL);
+          else
+            g_object_set (self->exam.encoder, "bitrate", step->bitrate_kbps * 1000, NULL);
+          g_object_set (self->exam.scale_caps, "caps", caps, NULL);
+        }
     }
   update_audio_only (self, step->audio_only);
 }
@@ -2305,7 +2317,7 @@ tc_call_session_set_exam_camera_active (TcCallSession *self,
     g_object_set (self->exam_preview_valve, "drop", !active, NULL);
   if (self->exam.valve != NULL)
     {
-      g_object_set (self->exam.valve, "drop", !active, NULL);
+      g_object_set (self->exam.valve, "drop", !active || self->audio_only, NULL);
       if (active && self->exam.encoder != NULL)
         {
           g_autoptr(GstPad) src = gst_element_get_static_pad (self->exam.encoder, "src");

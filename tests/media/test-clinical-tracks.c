@@ -137,6 +137,14 @@ exam_arrived (TcTestCall *call)
   return g_atomic_int_get (&practitioner.exam_frames) > 10;
 }
 
+static gint exam_target;
+
+static gboolean
+exam_resumed (TcTestCall *call)
+{
+  return g_atomic_int_get (&practitioner.exam_frames) >= exam_target;
+}
+
 static guint
 count_lines (const char *sdp,
              const char *prefix)
@@ -261,6 +269,7 @@ START_TEST (test_clinical_tracks)
   TcTestCall call;
   guint descriptions_a, descriptions_b;
   double before, after;
+  gint paused;
   gboolean station_offers = _i == 0;
   TcTestPeer *st, *pr;
 
@@ -317,6 +326,16 @@ START_TEST (test_clinical_tracks)
   ck_assert_uint_eq (station.n_descriptions + practitioner.n_descriptions, descriptions_a + descriptions_b);
   g_print ("exam camera: %d frames received, %d in the station's preview\n",
            g_atomic_int_get (&practitioner.exam_frames), g_atomic_int_get (&station.exam_preview_frames));
+
+  /* Audio-only (the adaptation's last step, or forced) stops the exam camera too. */
+  tc_call_session_set_audio_only (st->session, TRUE);
+  tc_test_call_run_for (700);
+  paused = g_atomic_int_get (&practitioner.exam_frames);
+  tc_test_call_run_for (1000);
+  ck_assert_int_le (g_atomic_int_get (&practitioner.exam_frames), paused + 1);
+  tc_call_session_set_audio_only (st->session, FALSE);
+  exam_target = paused + 10;
+  ck_assert_msg (tc_test_call_wait (&call, exam_resumed, 15000), "exam camera did not resume");
 
   /* The stethoscope: silence until switched on, then its tone (the test source: 80 Hz at
    * 0.3 of full scale, -13.5 dBFS) arrives within 3 dB.  Its state is a property the owner
