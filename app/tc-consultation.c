@@ -1039,8 +1039,6 @@ tc_consultation_host_lan_async (TcConsultation      *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GTask) worker = NULL;
-  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "teleconsult", NULL);
-  g_autofree char *path = g_build_filename (dir, "lan.sqlite", NULL);
   LanSetup *setup;
   GError *error = NULL;
 
@@ -1057,13 +1055,12 @@ tc_consultation_host_lan_async (TcConsultation      *self,
   setup = g_new0 (LanSetup, 1);
   setup->display_name = g_strdup (display_name != NULL && *display_name ? display_name : _("Practitioner"));
   setup->password = tc_token_generate ();
-  if (g_mkdir_with_parents (dir, 0700) != 0
-      || (setup->store = tc_store_open (path, &error)) == NULL)
+  /* In memory, for this process only: the consultations die with the app that hosts
+   * them anyway, and two instances must not share (and reset) one account. */
+  setup->store = tc_store_open (":memory:", &error);
+  if (setup->store == NULL)
     {
       lan_setup_free (setup);
-      if (error == NULL)
-        error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("Teleconsult could not create its folder %s."), dir);
       g_task_return_error (task, error);
       return;
     }

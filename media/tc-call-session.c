@@ -4,6 +4,8 @@
  * hops to the session's main context before touching the session (see hop()). */
 #define G_LOG_DOMAIN "tc-media"
 
+#include <openssl/crypto.h>
+
 #include "tc-call-session.h"
 #include "tc-call-channel.h"
 #include "tc-call-media.h"
@@ -2119,6 +2121,11 @@ void
 tc_call_session_prepare (void)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  /* The certificate is made with OpenSSL on a worker thread: if the process exits
+   * meanwhile, OpenSSL's atexit cleanup frees its locks under that thread (a crash at
+   * exit). Without the atexit handler the OS reclaims everything anyway. */
+  OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL);
 
   g_task_set_source_tag (task, tc_call_session_prepare);
   g_task_run_in_thread (task, prepare_thread);

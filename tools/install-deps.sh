@@ -11,7 +11,7 @@ PACKAGES=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
   gstreamer1.0-tools libnice-dev
-  libgtk-4-dev libadwaita-1-dev libgnutls28-dev libqrencode-dev
+  libgtk-4-dev libadwaita-1-dev libgnutls28-dev libssl-dev libqrencode-dev
   # test and diagnostics tools
   coturn python3-yaml python3-dbusmock python3-websockets python3-gi xvfb xauth iproute2 iputils-ping tcpdump nftables
   desktop-file-utils appstream openssl dbus dbus-x11 bluez

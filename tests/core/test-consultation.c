@@ -318,13 +318,11 @@ END_TEST
  * trusted by the patient through the fingerprint in the link, and by nothing else. */
 START_TEST (test_lan_mode_tls)
 {
-  g_autofree char *data_home = g_dir_make_tmp ("tc-lan-tls-XXXXXX", NULL);
   g_autofree char *tampered = NULL;
   const char *url;
   const char *fp;
   Side doctor, patient, intruder;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   side_init (&doctor);
   side_init (&patient);
   /* The loopback address stands in for the LAN one: the test sends nothing elsewhere. */
@@ -391,7 +389,6 @@ all_acknowledged (gpointer data)
  * exactly once and in order, and the patient's queue empties as acks come back. */
 START_TEST (test_readings_delivery)
 {
-  g_autofree char *data_home = g_dir_make_tmp ("tc-readings-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
   TcTestServer *srv;
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
@@ -399,7 +396,6 @@ START_TEST (test_readings_delivery)
   Pair pair = { &patient, &doctor };
   Count count = { &doctor, 6 };
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   srv = tc_test_server_new (NULL, &error);
   ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
   side_init (&doctor);
@@ -473,10 +469,8 @@ END_TEST
 /* LAN mode: the practitioner's consultation hosts the embedded server itself. */
 START_TEST (test_lan_mode)
 {
-  g_autofree char *data_home = g_dir_make_tmp ("tc-lan-XXXXXX", NULL);
   Side doctor, patient;
 
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   side_init (&doctor);
   side_init (&patient);
 
@@ -506,8 +500,12 @@ main (int    argc,
   tcase_add_test (tc, test_full_consultation);
   tcase_add_test (tc, test_bad_invitations);
   tcase_add_test (tc, test_wrong_password);
-  tcase_add_test (tc, test_lan_mode);
   tcase_add_test (tc, test_readings_delivery);
+  suite_add_tcase (s, tc);
+  /* LAN mode (embedded server) apart: CK_RUN_CASE=lan runs just these. */
+  tc = tcase_create ("lan");
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_lan_mode);
   tcase_add_test (tc, test_lan_mode_tls);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
