@@ -13,14 +13,12 @@
 
 #include "tc-ui-test-util.h"
 #include "tc-call-page.h"
-#include "tc-devices-panel.h"
 #include "tc-error-page.h"
 #include "tc-error-text.h"
 #include "tc-home-page.h"
 #include "tc-join-page.h"
 #include "tc-precall-page.h"
 #include "tc-summary-page.h"
-#include "tc-vitals-panel.h"
 #include "tc-waiting-row.h"
 #include "tc-window.h"
 
@@ -37,26 +35,6 @@ on_page (gpointer data)
   PageWait *w = data;
 
   return g_strcmp0 (tc_window_get_page_name (w->window), w->page) == 0;
-}
-
-/* The panel the window put in the devices area (its last child). */
-static GtkWidget *
-devices_panel (TcWindow *window)
-{
-  return gtk_widget_get_last_child (GTK_WIDGET (tc_window_get_devices_area (window)));
-}
-
-static gboolean
-vitals_shows_reading (gpointer data)
-{
-  return g_strcmp0 (tc_vitals_panel_get_value_text (TC_VITALS_PANEL (data), TC_READING_KIND_BLOOD_PRESSURE),
-                    "132/85 mmHg") == 0;
-}
-
-static gboolean
-reading_acknowledged (gpointer data)
-{
-  return tc_consultation_get_pending_readings (data) == 0;
 }
 
 static void
@@ -247,22 +225,6 @@ START_TEST (test_consultation_flow)
   /* Chat crosses from the patient to the practitioner. */
   g_signal_emit_by_name (patient_call, "send-chat", "Bonjour docteur");
   ck_assert_msg (tc_ui_test_wait_until (has_unread, doctor_call, STEP_TIMEOUT_MS), "chat did not arrive");
-
-  /* A reading typed in by the patient reaches the practitioner's vitals panel and is acknowledged. */
-  ck_assert (TC_IS_DEVICES_PANEL (devices_panel (patient)));
-  ck_assert (TC_IS_VITALS_PANEL (devices_panel (doctor)));
-  g_action_group_activate_action (G_ACTION_GROUP (patient), "toggle-devices", NULL);
-  g_action_group_activate_action (G_ACTION_GROUP (doctor), "toggle-devices", NULL);
-  tc_devices_panel_set_manual_kind (TC_DEVICES_PANEL (devices_panel (patient)), TC_READING_KIND_BLOOD_PRESSURE);
-  tc_devices_panel_set_manual_text (TC_DEVICES_PANEL (devices_panel (patient)), TC_COMPONENT_SYSTOLIC, "132");
-  tc_devices_panel_set_manual_text (TC_DEVICES_PANEL (devices_panel (patient)), TC_COMPONENT_DIASTOLIC, "85");
-  tc_devices_panel_send_manual (TC_DEVICES_PANEL (devices_panel (patient)));
-  ck_assert_msg (tc_ui_test_wait_until (vitals_shows_reading, devices_panel (doctor), STEP_TIMEOUT_MS),
-                 "the reading did not reach the practitioner's panel");
-  ck_assert_msg (tc_ui_test_wait_until (reading_acknowledged, tc_window_get_consultation (patient), STEP_TIMEOUT_MS),
-                 "the reading was not acknowledged");
-  shot (doctor, "flow-6b-doctor-vitals");
-  shot (patient, "flow-6c-patient-devices");
 
   /* The practitioner ends the consultation: both see the summary. */
   g_signal_emit_by_name (doctor_call, "hang-up");
