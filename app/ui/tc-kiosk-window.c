@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tc-call-page.h"
+#include "tc-devices-panel.h"
 #include "tc-kiosk-admin-dialog.h"
 #include "tc-video-paintable.h"
 
@@ -44,6 +45,8 @@ struct _TcKioskWindow {
   GBinding             *mute_binding;
   GBinding             *camera_binding;
   TcKioskAdminDialog   *admin;
+  GtkWidget            *devices_panel;     /* TcDevicesPanel, one per call */
+  guint                 pending_timer;
 
   guint                 clock_timer;
   guint                 inhibit_cookie;
@@ -173,6 +176,73 @@ create_video_sink (TcVideoSinkRole role,
   return tc_video_paintable_create_sink (role == TC_VIDEO_SINK_ROLE_REMOTE ? self->remote : self->local);
 }
 
+/* ---- medical devices (the desktop app's panel) ------------------------- */
+
+static void
+sync_pending (TcKioskWindow *self)
+{
+  if (self->devices_panel != NULL && self->consultation != NULL)
+    tc_devices_panel_set_pending (TC_DEVICES_PANEL (self->devices_panel),
+                                  tc_consultation_get_pending_readings (self->consultation));
+}
+
+/* The delivery queue has no change signal: look once a second during the call. */
+static gboolean
+on_pending_timer (gpointer data)
+{
+  sync_pending (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_panel_reading (TcDevicesPanel *panel,
+                  TcReading      *reading,
+                  TcKioskWindow  *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A reading that comes after the call has nowhere to go; the panel is going too. */
+  if (self->consultation == NULL)
+    return;
+  if (!tc_consultation_submit_reading (self->consultation, reading, &error))
+    {
+      tc_devices_panel_show_send_error (panel, error->message);
+      return;
+    }
+  sync_pending (self);
+}
+
+static void
+clear_devices_panel (TcKioskWindow *self)
+{
+  g_clear_handle_id (&self->pending_timer, g_source_remove);
+  if (self->devices_panel != NULL)
+    gtk_box_remove (tc_call_page_get_devices_area (self->call_page), self->devices_panel);
+  self->devices_panel = NULL;
+}
+
+/* A fresh panel per call, as in the desktop app. */
+static void
+setup_devices_panel (TcKioskWindow *self)
+{
+  GtkBox *area = tc_call_page_get_devices_area (self->call_page);
+
+  clear_devices_panel (self);
+  /* The call page's placeholder sentence gives way to the panel. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (area)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "dim-label"))
+      gtk_widget_set_visible (child, FALSE);
+  self->devices_panel = tc_devices_panel_new ();
+  tc_devices_panel_set_show_simulated (TC_DEVICES_PANEL (self->devices_panel),
+                                       tc_media_factory_get_mode (self->factory) == TC_MEDIA_MODE_TEST);
+  g_signal_connect_object (self->devices_panel, "reading", G_CALLBACK (on_panel_reading), self, 0);
+  tc_devices_panel_start_bluetooth (TC_DEVICES_PANEL (self->devices_panel));
+  gtk_box_append (area, self->devices_panel);
+  self->pending_timer = g_timeout_add_seconds (1, on_pending_timer, self);
+  sync_pending (self);
+}
+
 /* ---- kiosk and consultation → screens ---------------------------------- */
 
 static void
@@ -185,6 +255,8 @@ sync_screen (TcKioskWindow *self)
                      (state == TC_CONSULTATION_STATE_IN_CALL || state == TC_CONSULTATION_STATE_RECONNECTING);
 
   set_keeps_awake (self, in_call);
+  if (!in_call)
+    clear_devices_panel (self);
   /* The call page has its own header: the settings door waits until after the call. */
   gtk_widget_set_visible (self->admin_button, !in_call);
   gtk_spinner_set_spinning (self->waiting_spinner, FALSE);
@@ -218,6 +290,7 @@ sync_screen (TcKioskWindow *self)
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "call") != 0)
         {
           tc_call_page_reset (self->call_page);
+          setup_devices_panel (self);
           tc_call_page_set_peer_name (self->call_page, tc_consultation_get_peer_name (self->consultation));
           tc_call_page_set_verification_code (self->call_page,
                                               tc_consultation_get_verification_code (self->consultation));
@@ -420,6 +493,7 @@ tc_kiosk_window_dispose (GObject *object)
   stop_kiosk (self);
   set_keeps_awake (self, FALSE);
   g_clear_handle_id (&self->clock_timer, g_source_remove);
+  g_clear_handle_id (&self->pending_timer, g_source_remove);
   if (self->admin != NULL)
     gtk_window_destroy (GTK_WINDOW (self->admin));
   g_clear_object (&self->admin);

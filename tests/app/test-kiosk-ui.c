@@ -13,6 +13,8 @@
 #include <glib/gi18n-lib.h>
 #include <gst/gst.h>
 
+#include "tc-call-page.h"
+#include "tc-devices-panel.h"
 #include "tc-kiosk-admin-dialog.h"
 #include "tc-kiosk-window.h"
 #include "tc-test-server.h"
@@ -21,6 +23,10 @@
 #define STEP_TIMEOUT_MS 20000
 #define PIN "2468"
 #define STATION_NAME "Résidence Les Tilleuls"
+
+/* A failed check jumps out of the test (CK_NOFORK, needed by GTK) past its cleanups:
+ * main() stops a server left running, or the test run would wait for it forever. */
+static TcTestServer *left_over_server;
 
 static GSettings *
 fresh_settings (void)
@@ -247,7 +253,7 @@ END_TEST
 START_TEST (test_kiosk_with_server)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TcTestServer) srv = tc_test_server_new (NULL, &error);
+  TcTestServer *srv = left_over_server = tc_test_server_new (NULL, &error);
   g_autoptr(GSettings) settings = fresh_settings ();
   g_autofree char *hash = tc_kiosk_admin_hash_pin (PIN);
   g_autoptr(TcTestWs) doctor = NULL;
@@ -353,7 +359,20 @@ START_TEST (test_kiosk_with_server)
                     consultation_id, participant_id);
   wait_for_screen (window, "call", NULL);
   ck_assert (tc_ui_test_wait_until (is_awake, window, STEP_TIMEOUT_MS));
-  screenshot (GTK_WIDGET (window), "kiosk-call");
+  /* The medical devices panel of the desktop app, in the call page's devices area. */
+  {
+    GObject *call_page = gtk_widget_get_template_child (GTK_WIDGET (window), TC_TYPE_KIOSK_WINDOW, "call_page");
+    GtkWidget *area = GTK_WIDGET (tc_call_page_get_devices_area (TC_CALL_PAGE (call_page)));
+
+    ck_assert (TC_IS_DEVICES_PANEL (gtk_widget_get_last_child (area)));
+    screenshot (GTK_WIDGET (window), "kiosk-call");
+    g_object_set (call_page, "devices-visible", TRUE, NULL);
+    screenshot (GTK_WIDGET (window), "kiosk-call-devices");
+    n_checked = 0;
+    assert_touch_targets (GTK_WIDGET (window), &n_checked);
+    ck_assert_uint_ge (n_checked, 5);
+    g_object_set (call_page, "devices-visible", FALSE, NULL);
+  }
 
   /* The practitioner ends: back to the idle screen by itself, the screen may sleep. */
   tc_test_ws_sendf (doctor, "{\"type\":\"end\",\"consultation_id\":\"%s\"}", consultation_id);
@@ -376,6 +395,7 @@ START_TEST (test_kiosk_with_server)
 
   g_free ((char *) participant_id);
   close_window (window);
+  g_clear_pointer (&left_over_server, tc_test_server_free);
 }
 END_TEST
 
@@ -398,5 +418,6 @@ main (void)
   srunner_run_all (sr, CK_ENV);
   failed = srunner_ntests_failed (sr);
   srunner_free (sr);
+  g_clear_pointer (&left_over_server, tc_test_server_free);
   return failed == 0 ? 0 : 1;
 }
