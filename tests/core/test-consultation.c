@@ -9,6 +9,7 @@
 
 #include "tc-consultation.h"
 #include "tc-protocol.h"
+#include "tc-test-loop.h"
 #include "tc-test-server.h"
 
 typedef struct {
@@ -21,25 +22,6 @@ typedef struct {
   char           *last_chat;
   GPtrArray      *readings;   /* ids received, in order */
 } Side;
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean
 side_done (gpointer data)
@@ -185,25 +167,25 @@ start_consultation (Side         *doctor,
                                    NULL, on_finished, doctor);
   else
     tc_consultation_host_lan_async (doctor->consultation, "Dr LAN", NULL, on_finished, doctor);
-  ck_assert (wait_until (side_done, doctor, 15000));
+  ck_assert (tc_test_wait_until (side_done, doctor, 15000));
   ck_assert_msg (doctor->ok, "sign in failed: %s", doctor->error ? doctor->error->message : "?");
   ck_assert_int_eq (state_of (doctor), TC_CONSULTATION_STATE_SIGNED_IN);
   ck_assert_int_eq (tc_consultation_get_role (doctor->consultation), TC_CONSULTATION_ROLE_PRACTITIONER);
 
   side_reset (doctor);
   tc_consultation_create_async (doctor->consultation, "Follow-up", NULL, on_finished, doctor);
-  ck_assert (wait_until (side_done, doctor, 10000));
+  ck_assert (tc_test_wait_until (side_done, doctor, 10000));
   ck_assert_msg (doctor->ok, "create failed: %s", doctor->error ? doctor->error->message : "?");
   ck_assert (g_str_has_prefix (tc_consultation_get_invitation_url (doctor->consultation), "teleconsult://join?"));
   ck_assert_int_eq (strlen (tc_consultation_get_invitation_code (doctor->consultation)), 9);
 
   tc_consultation_join_async (patient->consultation, tc_consultation_get_invitation_url (doctor->consultation),
                               "Alice Martin", NULL, on_finished, patient);
-  ck_assert (wait_until (side_done, patient, 10000));
+  ck_assert (tc_test_wait_until (side_done, patient, 10000));
   ck_assert_msg (patient->ok, "join failed: %s", patient->error ? patient->error->message : "?");
   ck_assert_int_eq (state_of (patient), TC_CONSULTATION_STATE_WAITING);
 
-  ck_assert_msg (wait_until (waiting_room_has_one, doctor->consultation, 10000), "the queue stayed empty");
+  ck_assert_msg (tc_test_wait_until (waiting_room_has_one, doctor->consultation, 10000), "the queue stayed empty");
   {
     g_autoptr(TcWaitingEntry) entry = g_list_model_get_item (tc_consultation_get_waiting_room (doctor->consultation), 0);
 
@@ -212,8 +194,8 @@ start_consultation (Side         *doctor,
     tc_consultation_admit (doctor->consultation, tc_waiting_entry_get_participant_id (entry));
   }
 
-  ck_assert (wait_until (in_call, patient, 10000));
-  ck_assert (wait_until (in_call, doctor, 10000));
+  ck_assert (tc_test_wait_until (in_call, patient, 10000));
+  ck_assert (tc_test_wait_until (in_call, doctor, 10000));
   ck_assert_str_eq (tc_consultation_get_peer_name (doctor->consultation), "Alice Martin");
 }
 
@@ -230,7 +212,7 @@ START_TEST (test_full_consultation)
 
   start_consultation (&doctor, &patient, srv);
 
-  ck_assert_msg (wait_until (both_connected, &pair, 60000), "the call never connected");
+  ck_assert_msg (tc_test_wait_until (both_connected, &pair, 60000), "the call never connected");
   /* Both people read the same code: no one swapped the DTLS fingerprints. */
   ck_assert_str_eq (tc_consultation_get_verification_code (doctor.consultation),
                     tc_consultation_get_verification_code (patient.consultation));
@@ -241,7 +223,7 @@ START_TEST (test_full_consultation)
   {
     Pair chat_pair = { &doctor, &patient };
 
-    ck_assert (wait_until (chats_arrived, &chat_pair, 10000));
+    ck_assert (tc_test_wait_until (chats_arrived, &chat_pair, 10000));
   }
   ck_assert_str_eq (doctor.last_chat, "Bonjour docteur");
 
@@ -253,7 +235,7 @@ START_TEST (test_full_consultation)
   tc_consultation_hang_up (doctor.consultation);
   ck_assert_int_eq (state_of (&doctor), TC_CONSULTATION_STATE_ENDED);
   ck_assert_ptr_null (tc_consultation_get_call_session (doctor.consultation));
-  ck_assert_msg (wait_until (patient_ended, &patient, 10000), "the patient never learnt the end");
+  ck_assert_msg (tc_test_wait_until (patient_ended, &patient, 10000), "the patient never learnt the end");
   ck_assert_ptr_null (tc_consultation_get_call_session (patient.consultation));
 
   side_clear (&doctor);
@@ -275,7 +257,7 @@ START_TEST (test_bad_invitations)
 
   tc_consultation_join_async (patient.consultation, "https://example.org/not-an-invitation", "Bob",
                               NULL, on_finished, &patient);
-  ck_assert (wait_until (side_done, &patient, 5000));
+  ck_assert (tc_test_wait_until (side_done, &patient, 5000));
   ck_assert (!patient.ok);
   ck_assert (g_error_matches (patient.error, TC_CONSULTATION_ERROR, TC_CONSULTATION_ERROR_BAD_INVITATION));
   side_clear (&patient);
@@ -286,7 +268,7 @@ START_TEST (test_bad_invitations)
   unknown = g_strdup_printf ("teleconsult://join?server=%s&token=%s", escaped,
                              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
   tc_consultation_join_async (patient.consultation, unknown, "Bob", NULL, on_finished, &patient);
-  ck_assert (wait_until (side_done, &patient, 10000));
+  ck_assert (tc_test_wait_until (side_done, &patient, 10000));
   ck_assert (!patient.ok);
   ck_assert_msg (g_error_matches (patient.error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_INVALID_TOKEN),
                  "unexpected error: %s", patient.error->message);
@@ -306,7 +288,7 @@ START_TEST (test_wrong_password)
   side_init (&doctor);
   tc_consultation_sign_in_async (doctor.consultation, srv->url, srv->username, "not the password",
                                  NULL, on_finished, &doctor);
-  ck_assert (wait_until (side_done, &doctor, 15000));
+  ck_assert (tc_test_wait_until (side_done, &doctor, 15000));
   ck_assert (!doctor.ok);
   ck_assert (g_error_matches (doctor.error, TC_PROTOCOL_ERROR, TC_PROTOCOL_ERROR_BAD_CREDENTIALS));
   side_clear (&doctor);
@@ -340,14 +322,14 @@ START_TEST (test_lan_mode_tls)
   tampered[strlen (tampered) - 1] = tampered[strlen (tampered) - 1] == 'A' ? 'B' : 'A';
   side_init (&intruder);
   tc_consultation_join_async (intruder.consultation, tampered, "Mallory", NULL, on_finished, &intruder);
-  ck_assert (wait_until (side_done, &intruder, 10000));
+  ck_assert (tc_test_wait_until (side_done, &intruder, 10000));
   ck_assert (!intruder.ok);
   ck_assert_msg (intruder.error->domain == G_TLS_ERROR || intruder.error->domain == G_IO_ERROR,
                  "unexpected error: %s", intruder.error->message);
   side_clear (&intruder);
 
   tc_consultation_hang_up (doctor.consultation);
-  ck_assert (wait_until (patient_ended, &patient, 10000));
+  ck_assert (tc_test_wait_until (patient_ended, &patient, 10000));
   side_clear (&patient);
   side_clear (&doctor);
 }
@@ -413,13 +395,13 @@ START_TEST (test_readings_delivery)
   /* Start, but submit three readings while the patient still waits. */
   tc_consultation_sign_in_async (doctor.consultation, srv->url, srv->username, srv->password,
                                  NULL, on_finished, &doctor);
-  ck_assert (wait_until (side_done, &doctor, 15000) && doctor.ok);
+  ck_assert (tc_test_wait_until (side_done, &doctor, 15000) && doctor.ok);
   side_reset (&doctor);
   tc_consultation_create_async (doctor.consultation, NULL, NULL, on_finished, &doctor);
-  ck_assert (wait_until (side_done, &doctor, 10000) && doctor.ok);
+  ck_assert (tc_test_wait_until (side_done, &doctor, 10000) && doctor.ok);
   tc_consultation_join_async (patient.consultation, tc_consultation_get_invitation_url (doctor.consultation),
                               "Alice", NULL, on_finished, &patient);
-  ck_assert (wait_until (side_done, &patient, 10000) && patient.ok);
+  ck_assert (tc_test_wait_until (side_done, &patient, 10000) && patient.ok);
 
   for (int i = 0; i < 3; i++)
     {
@@ -430,13 +412,13 @@ START_TEST (test_readings_delivery)
     }
   ck_assert_uint_eq (tc_consultation_get_pending_readings (patient.consultation), 3);
 
-  ck_assert (wait_until (waiting_room_has_one, doctor.consultation, 10000));
+  ck_assert (tc_test_wait_until (waiting_room_has_one, doctor.consultation, 10000));
   {
     g_autoptr(TcWaitingEntry) entry = g_list_model_get_item (tc_consultation_get_waiting_room (doctor.consultation), 0);
 
     tc_consultation_admit (doctor.consultation, tc_waiting_entry_get_participant_id (entry));
   }
-  ck_assert_msg (wait_until (both_connected, &pair, 60000), "the call never connected");
+  ck_assert_msg (tc_test_wait_until (both_connected, &pair, 60000), "the call never connected");
 
   for (int i = 3; i < 6; i++)
     {
@@ -446,15 +428,10 @@ START_TEST (test_readings_delivery)
       g_ptr_array_add (sent, g_strdup (r->id));
     }
 
-  ck_assert_msg (wait_until (readings_arrived, &count, 20000), "only %u readings arrived", doctor.readings->len);
-  ck_assert_msg (wait_until (all_acknowledged, patient.consultation, 20000), "acks did not come back");
+  ck_assert_msg (tc_test_wait_until (readings_arrived, &count, 20000), "only %u readings arrived", doctor.readings->len);
+  ck_assert_msg (tc_test_wait_until (all_acknowledged, patient.consultation, 20000), "acks did not come back");
   /* Give a duplicate the time to show up, then check: exactly once, in order. */
-  {
-    gint64 until = g_get_monotonic_time () + 500 * 1000;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
+  tc_test_spin (500);
   ck_assert_uint_eq (doctor.readings->len, sent->len);
   for (guint i = 0; i < sent->len; i++)
     ck_assert_str_eq (g_ptr_array_index (doctor.readings, i), g_ptr_array_index (sent, i));
@@ -479,7 +456,7 @@ START_TEST (test_lan_mode)
                                "teleconsult://join?server=ws%3A%2F%2F127.0.0.1%3A"));
 
   tc_consultation_hang_up (doctor.consultation);
-  ck_assert_msg (wait_until (patient_ended, &patient, 10000), "the patient never learnt the end");
+  ck_assert_msg (tc_test_wait_until (patient_ended, &patient, 10000), "the patient never learnt the end");
 
   side_clear (&patient);
   side_clear (&doctor);

@@ -8,38 +8,8 @@
 #include <gst/gst.h>
 
 #include "tc-kiosk.h"
+#include "tc-test-loop.h"
 #include "tc-test-server.h"
-
-typedef gboolean (*Predicate) (TcKiosk *kiosk);
-
-static gboolean
-wait_for (TcKiosk   *kiosk,
-          Predicate  predicate,
-          guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!predicate (kiosk))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
 
 static gboolean
 is_idle (TcKiosk *kiosk)
@@ -130,7 +100,7 @@ START_TEST (test_kiosk_joins_and_survives_outage)
   tc_kiosk_start (kiosk);
 
   /* Nothing scheduled: the station waits quietly and keeps asking. */
-  ck_assert_msg (wait_for (kiosk, is_idle, 10000), "status %d", tc_kiosk_get_status (kiosk));
+  ck_assert_msg (tc_test_wait_until ((TcTestPredicate) is_idle, kiosk, 10000), "status %d", tc_kiosk_get_status (kiosk));
   ck_assert_ptr_null (tc_kiosk_get_consultation (kiosk));
 
   /* A practitioner schedules a consultation for this station, for now. */
@@ -140,18 +110,18 @@ START_TEST (test_kiosk_joins_and_survives_outage)
   created = tc_test_ws_expect (doctor, "consultation", 5000);
   ck_assert_ptr_nonnull (created);
 
-  ck_assert_msg (wait_for (kiosk, is_waiting, 15000), "the kiosk did not join by itself");
+  ck_assert_msg (tc_test_wait_until ((TcTestPredicate) is_waiting, kiosk, 15000), "the kiosk did not join by itself");
   ck_assert_uint_eq (tc_kiosk_get_n_joins (kiosk), 1);
   ck_assert (expect_kiosk_in_queue (doctor, "Résidence Les Tilleuls"));
   tc_test_ws_free (doctor);
 
   /* The server goes away for 30 s, then comes back with the same database. */
   tc_test_server_stop (srv);
-  spin (30000);
+  tc_test_spin (30000);
   ck_assert_int_ne (tc_kiosk_get_status (kiosk), TC_KIOSK_STATUS_STOPPED);
   ck_assert (tc_test_server_start (srv, &error));
 
-  ck_assert_msg (wait_for (kiosk, rejoined, 30000), "the kiosk did not rejoin (status %d, joins %u)",
+  ck_assert_msg (tc_test_wait_until ((TcTestPredicate) rejoined, kiosk, 30000), "the kiosk did not rejoin (status %d, joins %u)",
                  tc_kiosk_get_status (kiosk), tc_kiosk_get_n_joins (kiosk));
   doctor = tc_test_server_sign_in (srv, NULL);
   ck_assert_msg (doctor != NULL, "the practitioner could not sign in");
