@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "tc-video-sinks.h"
 #include "tc-kiosk-window.h"
 
 #include <glib/gi18n-lib.h>
@@ -173,7 +174,7 @@ create_video_sink (TcVideoSinkRole role,
 {
   TcKioskWindow *self = data;
 
-  return tc_video_paintable_create_sink (role == TC_VIDEO_SINK_ROLE_REMOTE ? self->remote : self->local);
+  return tc_video_sinks_for_role (role, self->remote, self->local);
 }
 
 /* ---- medical devices (the desktop app's panel) ------------------------- */

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "tc-video-sinks.h"
 #include "tc-window.h"
 
 #include <glib/gi18n-lib.h>
@@ -209,8 +210,7 @@ create_video_sink (TcVideoSinkRole role,
 {
   TcWindow *self = data;
 
-  g_debug ("video sink for %s", role == TC_VIDEO_SINK_ROLE_REMOTE ? "remote video" : "self view");
-  return tc_video_paintable_create_sink (role == TC_VIDEO_SINK_ROLE_REMOTE ? self->remote : self->local);
+  return tc_video_sinks_for_role (role, self->remote, self->local);
 }
 
 /* ---- devices panel ----------------------------------------------------- */
