@@ -188,6 +188,18 @@ tc_application_handle_local_options (GApplication *app,
       self->media_mode = TC_MEDIA_MODE_TEST;
     }
   self->lan = g_variant_dict_contains (options, "lan");
+  {
+    const char *lan_address = NULL;
+
+    /* Remembered: the practice's address rarely changes. */
+    if (g_variant_dict_lookup (options, "lan-address", "&s", &lan_address))
+      {
+        g_autoptr(GSettings) settings = settings_if_installed ();
+
+        if (settings != NULL)
+          g_settings_set_string (settings, "lan-address", lan_address);
+      }
+  }
   self->demo = g_variant_dict_contains (options, "demo");
   self->kiosk = g_variant_dict_contains (options, "kiosk");
   g_variant_dict_lookup (options, "server", "s", &self->server_url);
@@ -288,6 +300,8 @@ tc_application_init (TcApplication *self)
   const GOptionEntry options[] = {
     { "lan", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Practitioner: receive patients on this computer (no server)"), NULL },
+    { "lan-address", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Practitioner: in LAN mode, serve other computers on this address (over TLS)"), N_("ADDRESS") },
     { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Practitioner: sign in to this server"), N_("URL") },
     { "name", 0, 0, G_OPTION_ARG_STRING, NULL,

@@ -620,7 +620,13 @@ on_sign_in (TcWindow *self)
   if (tc_sign_in_page_get_use_lan (self->sign_in_page))
     {
       if (self->settings != NULL)
-        g_settings_set_string (self->settings, "display-name", tc_sign_in_page_get_display_name (self->sign_in_page));
+        {
+          g_autofree char *lan_address = g_settings_get_string (self->settings, "lan-address");
+
+          g_settings_set_string (self->settings, "display-name", tc_sign_in_page_get_display_name (self->sign_in_page));
+          if (lan_address[0] != '\0')
+            tc_consultation_set_lan_address (self->consultation, lan_address);
+        }
       tc_consultation_host_lan_async (self->consultation, tc_sign_in_page_get_display_name (self->sign_in_page),
                                       self->cancellable, on_lan_hosted, g_object_ref (self));
     }
