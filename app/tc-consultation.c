@@ -575,6 +575,7 @@ setup_readings (TcConsultation  *self,
   else
     {
       g_autoptr(TcReadingQueue) queue = NULL;
+      g_autofree char *peer = NULL;
       const char *consultation_id = tc_signaling_client_get_consultation_id (self->client);
 
       if (consultation_id == NULL)
@@ -583,7 +584,10 @@ setup_readings (TcConsultation  *self,
       queue = tc_reading_queue_new (path, error);
       if (queue == NULL)
         return FALSE;
-      self->readings = tc_reading_link_new_sender (queue, consultation_id);
+      /* The server chooses consultation ids: bind the key to the server too, so another
+       * server reusing an id can never be handed this one's readings. */
+      peer = g_strdup_printf ("%s#%s", tc_signaling_client_get_url (self->client), consultation_id);
+      self->readings = tc_reading_link_new_sender (queue, peer);
     }
   return TRUE;
 }
