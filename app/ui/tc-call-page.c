@@ -5,6 +5,7 @@
 
 #include "tc-call-page.h"
 #include "tc-format.h"
+#include "tc-video-paintable.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -15,12 +16,18 @@ enum {
   PROP_CHAT_VISIBLE,
   PROP_DEVICES_VISIBLE,
   PROP_RECONNECTING,
+  PROP_CLINICAL_STATION,
+  PROP_EXAM_CAMERA_ACTIVE,
+  PROP_STETHOSCOPE_ACTIVE,
+  PROP_STILL_CONSENT,
+  PROP_REMOTE_STETHOSCOPE_ACTIVE,
   N_PROPS
 };
 
 enum {
   SIGNAL_HANG_UP,
   SIGNAL_SEND_CHAT,
+  SIGNAL_TAKE_STILL,
   N_SIGNALS
 };
 
@@ -61,6 +68,20 @@ struct _TcCallPage {
   GtkScrolledWindow *chat_scroller;
   GtkEntry        *chat_entry;
   GtkBox          *devices_area;
+  GtkPicture      *remote_exam_picture;
+  GtkWidget       *exam_preview_frame;
+  GtkPicture      *exam_preview_picture;
+  GtkLabel        *stethoscope_indicator;
+  GtkWidget       *still_box;
+  GtkPicture      *still_picture;
+  GtkLabel        *still_status_label;
+  GtkToggleButton *exam_button;
+  GtkLabel        *exam_label;
+  GtkToggleButton *stethoscope_button;
+  GtkLabel        *stethoscope_label;
+  GtkButton       *still_button;
+  GtkWidget       *consent_box;
+  GtkSwitch       *consent_switch;
 
   GdkPaintable    *remote_paintable;
   char            *peer_name;
@@ -68,11 +89,96 @@ struct _TcCallPage {
   guint            tick_id;
   guint            unread;
   gboolean         reconnecting;
+
+  /* Clinical media (docs/ui.md). */
+  TcVideoPaintable *remote_exam;
+  guint64          remote_exam_frames;   /* frame count at the last tick */
+  guint            remote_exam_idle;     /* ticks without a new exam frame */
+  gboolean         remote_exam_shown;
+  gboolean         clinical_station;
+  gboolean         remote_stethoscope;
 };
 
 G_DEFINE_FINAL_TYPE (TcCallPage, tc_call_page, ADW_TYPE_BIN)
 
 /* ---- controls ---------------------------------------------------------- */
+
+static void
+update_clinical (TcCallPage *self)
+{
+  gboolean exam = gtk_toggle_button_get_active (self->exam_button);
+  gboolean stethoscope = gtk_toggle_button_get_active (self->stethoscope_button);
+  const char *indicator = NULL;
+
+  /* Station: its own controls. */
+  gtk_widget_set_visible (GTK_WIDGET (self->exam_button), self->clinical_station);
+  gtk_widget_set_visible (GTK_WIDGET (self->stethoscope_button), self->clinical_station);
+  gtk_widget_set_visible (self->exam_preview_frame, self->clinical_station && exam);
+  gtk_label_set_text (self->exam_label, exam ? _("Stop Exam Camera") : _("Exam Camera"));
+  gtk_label_set_text (self->stethoscope_label, stethoscope ? _("Stop Stethoscope") : _("Stethoscope"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->exam_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  exam ? _("Exam camera is on. Turn it off")
+                                       : _("Exam camera is off. Turn it on"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stethoscope_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  stethoscope ? _("Stethoscope is on. Turn it off")
+                                              : _("Stethoscope is off. Turn it on"), -1);
+
+  /* Practitioner: the peer's exam camera, the picture button and the consent, once the
+   * exam camera has sent. */
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_exam_picture), self->remote_exam_shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->still_button), !self->clinical_station && self->remote_exam_shown);
+  gtk_widget_set_visible (self->consent_box, !self->clinical_station && self->remote_exam_shown);
+
+  if (self->clinical_station && stethoscope)
+    indicator = _("Stethoscope on — your doctor is listening");
+  else if (!self->clinical_station && self->remote_stethoscope)
+    indicator = _("Stethoscope on — you are hearing the patient's stethoscope");
+  gtk_label_set_text (self->stethoscope_indicator, indicator ? indicator : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->stethoscope_indicator), indicator != NULL);
+}
+
+/* Once a second: the peer's exam camera shows while its frames come, and goes away two
+ * seconds after they stop (the station switched it off). */
+static void
+check_remote_exam (TcCallPage *self)
+{
+  guint64 frames;
+  gboolean shown;
+
+  if (self->remote_exam == NULL)
+    return;
+  frames = tc_video_paintable_get_frame_count (self->remote_exam);
+  if (frames != self->remote_exam_frames)
+    self->remote_exam_idle = 0;
+  else if (self->remote_exam_idle < G_MAXUINT)
+    self->remote_exam_idle++;
+  self->remote_exam_frames = frames;
+  shown = frames > 0 && self->remote_exam_idle < 2;
+  if (shown != self->remote_exam_shown)
+    {
+      self->remote_exam_shown = shown;
+      update_clinical (self);
+    }
+}
+
+static void
+on_still_clicked (TcCallPage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_TAKE_STILL], 0);
+}
+
+static void
+on_still_close (TcCallPage *self)
+{
+  gtk_widget_set_visible (self->still_box, FALSE);
+  gtk_picture_set_paintable (self->still_picture, NULL);
+}
+
+static void
+on_consent_notify (TcCallPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STILL_CONSENT]);
+}
 
 static void
 update_controls (TcCallPage *self)
@@ -94,6 +200,8 @@ update_controls (TcCallPage *self)
                                   camera_off ? _("Camera is off. Turn it on")
                                              : _("Camera is on. Turn it off"), -1);
   gtk_widget_set_visible (self->self_view, !camera_off);
+
+  update_clinical (self);
 
   if (self->unread > 0)
     /* Translators: the chat button when messages are unread, e.g. "Chat (2)" */
@@ -120,6 +228,10 @@ on_toggle_notify (TcCallPage *self,
         }
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CHAT_VISIBLE]);
     }
+  else if (button == self->exam_button)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXAM_CAMERA_ACTIVE]);
+  else if (button == self->stethoscope_button)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STETHOSCOPE_ACTIVE]);
   else if (button == self->devices_button)
     {
       gtk_revealer_set_reveal_child (self->devices_revealer, gtk_toggle_button_get_active (button));
@@ -197,6 +309,7 @@ static gboolean
 on_tick (gpointer data)
 {
   update_timer (TC_CALL_PAGE (data));
+  check_remote_exam (TC_CALL_PAGE (data));
   return G_SOURCE_CONTINUE;
 }
 
@@ -252,6 +365,21 @@ tc_call_page_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_RECONNECTING:
       g_value_set_boolean (value, self->reconnecting);
       break;
+    case PROP_CLINICAL_STATION:
+      g_value_set_boolean (value, self->clinical_station);
+      break;
+    case PROP_EXAM_CAMERA_ACTIVE:
+      g_value_set_boolean (value, gtk_toggle_button_get_active (self->exam_button));
+      break;
+    case PROP_STETHOSCOPE_ACTIVE:
+      g_value_set_boolean (value, gtk_toggle_button_get_active (self->stethoscope_button));
+      break;
+    case PROP_STILL_CONSENT:
+      g_value_set_boolean (value, gtk_switch_get_active (self->consent_switch));
+      break;
+    case PROP_REMOTE_STETHOSCOPE_ACTIVE:
+      g_value_set_boolean (value, self->remote_stethoscope);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -285,6 +413,31 @@ tc_call_page_set_property (GObject *object, guint prop_id, const GValue *value, 
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_CLINICAL_STATION:
+      if (self->clinical_station != g_value_get_boolean (value))
+        {
+          self->clinical_station = g_value_get_boolean (value);
+          update_clinical (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_EXAM_CAMERA_ACTIVE:
+      gtk_toggle_button_set_active (self->exam_button, g_value_get_boolean (value));
+      break;
+    case PROP_STETHOSCOPE_ACTIVE:
+      gtk_toggle_button_set_active (self->stethoscope_button, g_value_get_boolean (value));
+      break;
+    case PROP_STILL_CONSENT:
+      gtk_switch_set_active (self->consent_switch, g_value_get_boolean (value));
+      break;
+    case PROP_REMOTE_STETHOSCOPE_ACTIVE:
+      if (self->remote_stethoscope != g_value_get_boolean (value))
+        {
+          self->remote_stethoscope = g_value_get_boolean (value);
+          update_clinical (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -299,6 +452,7 @@ tc_call_page_dispose (GObject *object)
   if (self->remote_paintable != NULL)
     g_signal_handlers_disconnect_by_data (self->remote_paintable, self);
   g_clear_object (&self->remote_paintable);
+  g_clear_object (&self->remote_exam);
 
   G_OBJECT_CLASS (tc_call_page_parent_class)->dispose (object);
 }
@@ -331,6 +485,15 @@ tc_call_page_class_init (TcCallPageClass *klass)
   props[PROP_CHAT_VISIBLE] = g_param_spec_boolean ("chat-visible", NULL, NULL, FALSE, flags);
   props[PROP_DEVICES_VISIBLE] = g_param_spec_boolean ("devices-visible", NULL, NULL, FALSE, flags);
   props[PROP_RECONNECTING] = g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, flags);
+  /* TRUE on a station sending clinical tracks: the exam camera and stethoscope controls. */
+  props[PROP_CLINICAL_STATION] = g_param_spec_boolean ("clinical-station", NULL, NULL, FALSE, flags);
+  props[PROP_EXAM_CAMERA_ACTIVE] = g_param_spec_boolean ("exam-camera-active", NULL, NULL, FALSE, flags);
+  props[PROP_STETHOSCOPE_ACTIVE] = g_param_spec_boolean ("stethoscope-active", NULL, NULL, FALSE, flags);
+  /* Practitioner: the patient agreed that pictures are kept. */
+  props[PROP_STILL_CONSENT] = g_param_spec_boolean ("still-consent", NULL, NULL, FALSE, flags);
+  /* Practitioner: the station's stethoscope is on (the indicator). */
+  props[PROP_REMOTE_STETHOSCOPE_ACTIVE] = g_param_spec_boolean ("remote-stethoscope-active", NULL, NULL,
+                                                                FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* The person confirmed they want to end the call. */
@@ -341,6 +504,10 @@ tc_call_page_class_init (TcCallPageClass *klass)
   signals[SIGNAL_SEND_CHAT] =
     g_signal_new ("send-chat", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Practitioner: "Take a Picture" was pressed. */
+  signals[SIGNAL_TAKE_STILL] =
+    g_signal_new ("take-still", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/teleconsult/Teleconsult/ui/tc-call-page.ui");
@@ -376,15 +543,31 @@ tc_call_page_class_init (TcCallPageClass *klass)
   BIND (chat_scroller);
   BIND (chat_entry);
   BIND (devices_area);
+  BIND (remote_exam_picture);
+  BIND (exam_preview_frame);
+  BIND (exam_preview_picture);
+  BIND (stethoscope_indicator);
+  BIND (still_box);
+  BIND (still_picture);
+  BIND (still_status_label);
+  BIND (exam_button);
+  BIND (exam_label);
+  BIND (stethoscope_button);
+  BIND (stethoscope_label);
+  BIND (still_button);
+  BIND (consent_box);
+  BIND (consent_switch);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_hang_up_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_send_chat);
+  gtk_widget_class_bind_template_callback (widget_class, on_still_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_still_close);
 }
 
 static void
 tc_call_page_init (TcCallPage *self)
 {
-  GtkToggleButton *toggles[4];
+  GtkToggleButton *toggles[6];
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -392,10 +575,14 @@ tc_call_page_init (TcCallPage *self)
   toggles[1] = self->camera_button;
   toggles[2] = self->chat_button;
   toggles[3] = self->devices_button;
+  toggles[4] = self->exam_button;
+  toggles[5] = self->stethoscope_button;
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
     /* Swapped: the handler gets (self, pspec, button). */
     g_signal_connect_object (toggles[i], "notify::active", G_CALLBACK (on_toggle_notify), self,
                              G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->consent_switch, "notify::active", G_CALLBACK (on_consent_notify), self,
+                           G_CONNECT_SWAPPED);
   tc_call_page_reset (self);
 }
 
@@ -416,7 +603,13 @@ tc_call_page_reset (TcCallPage *self)
     gtk_list_box_remove (self->chat_list, GTK_WIDGET (row));
   self->unread = 0;
   self->started_at = 0;
-  g_object_set (self, "microphone-muted", FALSE, "camera-off", FALSE, "reconnecting", FALSE, NULL);
+  g_object_set (self, "microphone-muted", FALSE, "camera-off", FALSE, "reconnecting", FALSE,
+                "exam-camera-active", FALSE, "stethoscope-active", FALSE, "still-consent", FALSE,
+                "remote-stethoscope-active", FALSE, NULL);
+  self->remote_exam_frames = self->remote_exam ? tc_video_paintable_get_frame_count (self->remote_exam) : 0;
+  self->remote_exam_idle = 0;
+  self->remote_exam_shown = FALSE;
+  on_still_close (self);
   tc_call_page_set_peer_name (self, NULL);
   tc_call_page_set_verification_code (self, NULL);
   tc_call_page_set_quality (self, TC_CALL_QUALITY_UNKNOWN, NULL);
@@ -626,4 +819,60 @@ tc_call_page_get_reconnecting (TcCallPage *self)
   g_return_val_if_fail (TC_IS_CALL_PAGE (self), FALSE);
 
   return self->reconnecting;
+}
+
+void
+tc_call_page_set_exam_paintables (TcCallPage       *self,
+                                  TcVideoPaintable *exam_preview,
+                                  TcVideoPaintable *remote_exam)
+{
+  g_return_if_fail (TC_IS_CALL_PAGE (self));
+
+  gtk_picture_set_paintable (self->exam_preview_picture, GDK_PAINTABLE (exam_preview));
+  g_set_object (&self->remote_exam, remote_exam);
+  gtk_picture_set_paintable (self->remote_exam_picture, GDK_PAINTABLE (remote_exam));
+  self->remote_exam_frames = remote_exam ? tc_video_paintable_get_frame_count (remote_exam) : 0;
+  self->remote_exam_idle = 0;
+  self->remote_exam_shown = FALSE;
+  update_clinical (self);
+}
+
+void
+tc_call_page_show_still (TcCallPage *self,
+                         GdkTexture *texture,
+                         gboolean    kept)
+{
+  g_return_if_fail (TC_IS_CALL_PAGE (self));
+  g_return_if_fail (GDK_IS_TEXTURE (texture));
+
+  gtk_picture_set_paintable (self->still_picture, GDK_PAINTABLE (texture));
+  gtk_label_set_text (self->still_status_label,
+                      kept ? _("Kept with the consultation.")
+                           : _("Not kept: the patient did not agree to keep pictures."));
+  gtk_widget_set_visible (self->still_box, TRUE);
+}
+
+gboolean
+tc_call_page_get_remote_exam_shown (TcCallPage *self)
+{
+  g_return_val_if_fail (TC_IS_CALL_PAGE (self), FALSE);
+
+  return self->remote_exam_shown;
+}
+
+gboolean
+tc_call_page_get_still_shown (TcCallPage *self)
+{
+  g_return_val_if_fail (TC_IS_CALL_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->still_box) &&
+         gtk_picture_get_paintable (self->still_picture) != NULL;
+}
+
+gboolean
+tc_call_page_get_stethoscope_indicator_shown (TcCallPage *self)
+{
+  g_return_val_if_fail (TC_IS_CALL_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->stethoscope_indicator));
 }

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "tc-video-paintable.h"
+
 G_BEGIN_DECLS
 
 /* Same order as TcQualityLevel (media/tc-call-stats.h). */
@@ -52,5 +54,22 @@ guint       tc_call_page_get_unread_count     (TcCallPage   *self);
 gboolean    tc_call_page_get_microphone_muted (TcCallPage   *self);
 gboolean    tc_call_page_get_camera_off       (TcCallPage   *self);
 gboolean    tc_call_page_get_reconnecting     (TcCallPage   *self);
+
+/* Clinical media.  Properties: "clinical-station" (shows the exam camera and stethoscope
+ * toggles), "exam-camera-active", "stethoscope-active" (the toggles), "still-consent"
+ * (practitioner's "Keep Pictures" switch), "remote-stethoscope-active" (practitioner's
+ * indicator).  Signal "take-still" (): the practitioner pressed "Take a Picture".
+ * @exam_preview: the station's own exam camera; @remote_exam: the peer's, shown beside the
+ * face while its frames come (with the picture button and the consent switch). */
+void        tc_call_page_set_exam_paintables  (TcCallPage       *self,
+                                               TcVideoPaintable *exam_preview,
+                                               TcVideoPaintable *remote_exam);
+/* The picture the practitioner asked for, and whether it was kept. */
+void        tc_call_page_show_still           (TcCallPage   *self,
+                                               GdkTexture   *texture,
+                                               gboolean      kept);
+gboolean    tc_call_page_get_remote_exam_shown (TcCallPage  *self);
+gboolean    tc_call_page_get_still_shown      (TcCallPage   *self);
+gboolean    tc_call_page_get_stethoscope_indicator_shown (TcCallPage *self);
 
 G_END_DECLS

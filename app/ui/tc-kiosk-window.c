@@ -174,7 +174,7 @@ create_video_sink (TcVideoSinkRole role,
 {
   TcKioskWindow *self = data;
 
-  return tc_video_sinks_for_role (role, self->remote, self->local);
+  return tc_video_sinks_for_role (role, self->remote, self->local, NULL, NULL);
 }
 
 /* ---- medical devices (the desktop app's panel) ------------------------- */

@@ -46,12 +46,15 @@ struct _TcWindow {
   TcConsultation       *consultation;
   TcVideoPaintable     *remote;
   TcVideoPaintable     *local;
+  TcVideoPaintable     *exam_preview;    /* my exam camera (station) */
+  TcVideoPaintable     *remote_exam;     /* the peer's exam camera (practitioner) */
   TcDeviceCheck        *device_check;
   GCancellable         *cancellable;
 
   TcCallSession        *bound_session;
   GBinding             *mute_binding;
   GBinding             *camera_binding;
+  GBinding             *exam_binding;
   gulong                stats_handler;
 
   GtkWidget            *devices_panel;   /* TcDevicesPanel (patient, kiosk) or TcVitalsPanel */
@@ -60,6 +63,7 @@ struct _TcWindow {
   TcErrorAction         error_action;
   gboolean              practitioner;
   gboolean              demo;
+  gboolean              clinical;        /* the patient sends clinical tracks (--clinical) */
   char                 *invitation_file;
   guint                 demo_timeout;
 };
@@ -172,6 +176,7 @@ unbind_session (TcWindow *self)
 {
   g_clear_pointer (&self->mute_binding, g_binding_unbind);
   g_clear_pointer (&self->camera_binding, g_binding_unbind);
+  g_clear_pointer (&self->exam_binding, g_binding_unbind);
   if (self->bound_session != NULL)
     {
       g_clear_signal_handler (&self->stats_handler, self->bound_session);
@@ -200,6 +205,10 @@ on_call_session_changed (TcWindow *self)
                                                  session, "camera-enabled",
                                                  G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL |
                                                  G_BINDING_INVERT_BOOLEAN);
+  if (tc_call_session_get_clinical_tracks (session))
+    self->exam_binding = g_object_bind_property (self->call_page, "exam-camera-active",
+                                                 session, "exam-camera-active",
+                                                 G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   self->stats_handler = g_signal_connect_object (session, "stats", G_CALLBACK (on_stats), self, 0);
   g_signal_connect_object (session, "error", G_CALLBACK (on_session_error), self, 0);
 }
@@ -210,7 +219,7 @@ create_video_sink (TcVideoSinkRole role,
 {
   TcWindow *self = data;
 
-  return tc_video_sinks_for_role (role, self->remote, self->local);
+  return tc_video_sinks_for_role (role, self->remote, self->local, self->exam_preview, self->remote_exam);
 }
 
 /* ---- devices panel ----------------------------------------------------- */
@@ -321,6 +330,9 @@ sync_page (TcWindow *self)
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "call") != 0)
         {
           tc_call_page_reset (self->call_page);
+          g_object_set (self->call_page, "clinical-station",
+                        self->clinical && tc_consultation_get_role (self->consultation) != TC_CONSULTATION_ROLE_PRACTITIONER,
+                        NULL);
           setup_devices_panel (self);
           tc_call_page_set_peer_name (self->call_page, tc_consultation_get_peer_name (self->consultation));
           tc_call_page_set_verification_code (self->call_page,
@@ -340,6 +352,8 @@ sync_page (TcWindow *self)
                                   started > 0 ? (g_get_monotonic_time () - started) / G_USEC_PER_SEC : -1);
         tc_video_paintable_clear (self->remote);
         tc_video_paintable_clear (self->local);
+        tc_video_paintable_clear (self->exam_preview);
+        tc_video_paintable_clear (self->remote_exam);
         show_page (self, "summary");
         break;
       }
@@ -431,6 +445,65 @@ on_waiting_room_changed (GListModel *model,
   g_application_send_notification (app, "waiting-room", notification);
 }
 
+/* ---- clinical media ---------------------------------------------------- */
+
+static void
+on_page_stethoscope (TcWindow *self)
+{
+  gboolean active = FALSE;
+
+  g_object_get (self->call_page, "stethoscope-active", &active, NULL);
+  if (tc_consultation_get_role (self->consultation) != TC_CONSULTATION_ROLE_PRACTITIONER)
+    tc_consultation_set_stethoscope_active (self->consultation, active);
+}
+
+static void
+on_page_still_consent (TcWindow *self)
+{
+  gboolean consent = FALSE;
+
+  g_object_get (self->call_page, "still-consent", &consent, NULL);
+  tc_consultation_set_still_consent (self->consultation, consent);
+}
+
+static void
+on_take_still (TcWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tc_consultation_request_still (self->consultation, &error))
+    {
+      g_debug ("No still: %s", error->message);
+      toast (self, _("The picture could not be taken. Please try again."));
+    }
+}
+
+static void
+on_remote_stethoscope (TcWindow *self)
+{
+  g_object_set (self->call_page, "remote-stethoscope-active",
+                tc_consultation_get_remote_stethoscope_active (self->consultation), NULL);
+}
+
+static void
+on_still_received (TcConsultation *consultation,
+                   GBytes         *bytes,
+                   const char     *mime,
+                   gboolean        kept,
+                   TcWindow       *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
+
+  if (texture == NULL)
+    {
+      g_debug ("Still not shown: %s", error->message);
+      toast (self, _("The picture could not be shown."));
+      return;
+    }
+  tc_call_page_show_still (self->call_page, texture, kept);
+}
+
 static void
 set_consultation (TcWindow       *self,
                   TcConsultation *consultation)
@@ -471,6 +544,9 @@ set_consultation (TcWindow       *self,
   g_signal_connect_object (consultation, "failed", G_CALLBACK (on_failed), self, 0);
   g_signal_connect_object (consultation, "chat-received", G_CALLBACK (on_chat_received), self, 0);
   g_signal_connect_object (consultation, "reading-received", G_CALLBACK (on_reading_received), self, 0);
+  g_signal_connect_object (consultation, "still-received", G_CALLBACK (on_still_received), self, 0);
+  g_signal_connect_object (consultation, "notify::remote-stethoscope-active",
+                           G_CALLBACK (on_remote_stethoscope), self, G_CONNECT_SWAPPED);
   on_call_session_changed (self);
 }
 
@@ -590,6 +666,7 @@ on_precall_continue (TcWindow *self)
   if (tc_consultation_get_state (self->consultation) != TC_CONSULTATION_STATE_IDLE)
     reset_consultation (self);
   tc_join_page_set_busy (self->join_page, TRUE);
+  tc_consultation_set_clinical_tracks (self->consultation, self->clinical);
   tc_consultation_join_async (self->consultation, tc_join_page_get_invitation (self->join_page),
                               tc_join_page_get_display_name (self->join_page), self->cancellable,
                               on_joined, g_object_ref (self));
@@ -902,6 +979,8 @@ tc_window_finalize (GObject *object)
 
   g_clear_object (&self->remote);
   g_clear_object (&self->local);
+  g_clear_object (&self->exam_preview);
+  g_clear_object (&self->remote_exam);
   g_free (self->invitation_file);
 
   G_OBJECT_CLASS (tc_window_parent_class)->finalize (object);
@@ -976,6 +1055,14 @@ tc_window_init (TcWindow *self)
   self->local = tc_video_paintable_new ();
   tc_call_page_set_remote_paintable (self->call_page, GDK_PAINTABLE (self->remote));
   tc_call_page_set_local_paintable (self->call_page, GDK_PAINTABLE (self->local));
+  self->exam_preview = tc_video_paintable_new ();
+  self->remote_exam = tc_video_paintable_new ();
+  tc_call_page_set_exam_paintables (self->call_page, self->exam_preview, self->remote_exam);
+  g_signal_connect_object (self->call_page, "notify::stethoscope-active", G_CALLBACK (on_page_stethoscope), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->call_page, "notify::still-consent", G_CALLBACK (on_page_still_consent), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->call_page, "take-still", G_CALLBACK (on_take_still), self, G_CONNECT_SWAPPED);
 
   self->settings = settings_if_installed ();
   if (self->settings != NULL)
@@ -1149,4 +1236,22 @@ tc_window_get_devices_area (TcWindow *self)
   g_return_val_if_fail (TC_IS_WINDOW (self), NULL);
 
   return tc_call_page_get_devices_area (self->call_page);
+}
+
+void
+tc_window_set_clinical (TcWindow *self,
+                        gboolean  clinical)
+{
+  g_return_if_fail (TC_IS_WINDOW (self));
+
+  self->clinical = clinical;
+}
+
+TcVideoPaintable *
+tc_window_get_exam_paintable (TcWindow *self,
+                              gboolean  remote)
+{
+  g_return_val_if_fail (TC_IS_WINDOW (self), NULL);
+
+  return remote ? self->remote_exam : self->exam_preview;
 }

@@ -42,5 +42,12 @@ TcVideoPaintable *tc_window_get_remote_paintable  (TcWindow   *self);
 TcVideoPaintable *tc_window_get_local_paintable   (TcWindow   *self);
 /* Where the devices panel puts its widgets during a call. */
 GtkBox           *tc_window_get_devices_area      (TcWindow   *self);
+/* Patient: send an exam camera and a stethoscope (clinical tracks) in the next calls, with
+ * their controls on the call page.  Off by default (--clinical turns it on). */
+void              tc_window_set_clinical          (TcWindow   *self,
+                                                   gboolean    clinical);
+/* The exam camera paintables: @remote TRUE the peer's, FALSE my own preview. */
+TcVideoPaintable *tc_window_get_exam_paintable    (TcWindow   *self,
+                                                   gboolean    remote);
 
 G_END_DECLS

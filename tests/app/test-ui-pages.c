@@ -348,6 +348,87 @@ START_TEST (test_call_page)
 }
 END_TEST
 
+static gboolean
+remote_exam_shown (gpointer data)
+{
+  return tc_call_page_get_remote_exam_shown (TC_CALL_PAGE (data));
+}
+
+/* Clinical media on both sides: the station's exam camera preview, stethoscope and their
+ * indicator; the practitioner's view of the exam camera, the picture and the indicator. */
+START_TEST (test_call_page_clinical)
+{
+  GtkWidget *station_page = tc_call_page_new ();
+  GtkWidget *doctor_page = tc_call_page_new ();
+  GtkWindow *station = tc_ui_test_window_new (station_page, "Teleconsult");
+  GtkWindow *doctor;
+  g_autoptr(TcVideoPaintable) remote = tc_video_paintable_new ();
+  g_autoptr(TcVideoPaintable) local = tc_video_paintable_new ();
+  g_autoptr(TcVideoPaintable) exam = tc_video_paintable_new ();
+  g_autoptr(TcVideoPaintable) remote_exam = tc_video_paintable_new ();
+  g_autoptr(TcVideoPaintable) unused = tc_video_paintable_new ();
+  GstElement *remote_pipeline = start_test_video (remote, 18 /* ball */, 1280, 720);
+  GstElement *local_pipeline = start_test_video (local, 0 /* smpte */, 320, 180);
+  GstElement *exam_pipeline = start_test_video (exam, 13 /* pinwheel */, 640, 480);
+  GstElement *remote_exam_pipeline;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guchar data[64 * 48 * 4];
+  guint stills = 0;
+
+  /* Station: the controls show only with clinical tracks. */
+  tc_call_page_set_remote_paintable (TC_CALL_PAGE (station_page), GDK_PAINTABLE (remote));
+  tc_call_page_set_local_paintable (TC_CALL_PAGE (station_page), GDK_PAINTABLE (local));
+  tc_call_page_set_exam_paintables (TC_CALL_PAGE (station_page), exam, unused);
+  tc_call_page_set_peer_name (TC_CALL_PAGE (station_page), "Dr Martin");
+  tc_call_page_set_started_at (TC_CALL_PAGE (station_page), g_get_monotonic_time () - 65 * G_USEC_PER_SEC);
+  ck_assert (!tc_call_page_get_stethoscope_indicator_shown (TC_CALL_PAGE (station_page)));
+  g_object_set (station_page, "clinical-station", TRUE, "exam-camera-active", TRUE, "stethoscope-active", TRUE,
+                NULL);
+  ck_assert (tc_call_page_get_stethoscope_indicator_shown (TC_CALL_PAGE (station_page)));
+  ck_assert (tc_ui_test_wait_until (has_frames, exam, 10000));
+  ck_assert (tc_ui_test_wait_until (has_frames, remote, 10000));
+  screenshot (station, "call-clinical-station");
+  g_object_set (station_page, "stethoscope-active", FALSE, NULL);
+  ck_assert (!tc_call_page_get_stethoscope_indicator_shown (TC_CALL_PAGE (station_page)));
+  stop_test_video (exam_pipeline);
+  gtk_window_destroy (station);
+
+  /* Practitioner: the exam camera shows beside the face while it sends. */
+  doctor = tc_ui_test_window_new (doctor_page, "Teleconsult");
+  tc_call_page_set_remote_paintable (TC_CALL_PAGE (doctor_page), GDK_PAINTABLE (remote));
+  tc_call_page_set_local_paintable (TC_CALL_PAGE (doctor_page), GDK_PAINTABLE (local));
+  tc_call_page_set_exam_paintables (TC_CALL_PAGE (doctor_page), unused, remote_exam);
+  tc_call_page_set_peer_name (TC_CALL_PAGE (doctor_page), "Marie Dupont");
+  tc_call_page_set_started_at (TC_CALL_PAGE (doctor_page), g_get_monotonic_time () - 65 * G_USEC_PER_SEC);
+  ck_assert (!tc_call_page_get_remote_exam_shown (TC_CALL_PAGE (doctor_page)));
+  remote_exam_pipeline = start_test_video (remote_exam, 13 /* pinwheel */, 640, 480);
+  ck_assert (tc_ui_test_wait_until (remote_exam_shown, doctor_page, 10000));
+  g_signal_connect (doctor_page, "take-still", G_CALLBACK (on_signal_count), &stills);
+  g_signal_emit_by_name (doctor_page, "take-still");
+  ck_assert_uint_eq (stills, 1);
+  for (gsize i = 0; i < sizeof data; i += 4)
+    {
+      data[i] = (guchar) (i % 256);
+      data[i + 1] = 120;
+      data[i + 2] = 60;
+      data[i + 3] = 255;
+    }
+  pixels = g_bytes_new (data, sizeof data);
+  texture = gdk_memory_texture_new (64, 48, GDK_MEMORY_R8G8B8A8, pixels, 64 * 4);
+  tc_call_page_show_still (TC_CALL_PAGE (doctor_page), texture, TRUE);
+  ck_assert (tc_call_page_get_still_shown (TC_CALL_PAGE (doctor_page)));
+  g_object_set (doctor_page, "remote-stethoscope-active", TRUE, NULL);
+  ck_assert (tc_call_page_get_stethoscope_indicator_shown (TC_CALL_PAGE (doctor_page)));
+  screenshot (doctor, "call-clinical-practitioner");
+
+  stop_test_video (remote_exam_pipeline);
+  stop_test_video (remote_pipeline);
+  stop_test_video (local_pipeline);
+  gtk_window_destroy (doctor);
+}
+END_TEST
+
 START_TEST (test_summary_and_error_pages)
 {
   GtkWidget *page = tc_summary_page_new ();
@@ -404,6 +485,7 @@ main (void)
   tcase_add_test (tc, test_precall_page);
   tcase_add_test (tc, test_patient_waiting_page);
   tcase_add_test (tc, test_call_page);
+  tcase_add_test (tc, test_call_page_clinical);
   tcase_add_test (tc, test_summary_and_error_pages);
   tcase_add_test (tc, test_shortcuts_window);
   suite_add_tcase (s, tc);
