@@ -416,6 +416,7 @@ START_TEST (test_call_page_clinical)
     }
   pixels = g_bytes_new (data, sizeof data);
   texture = gdk_memory_texture_new (64, 48, GDK_MEMORY_R8G8B8A8, pixels, 64 * 4);
+  g_object_set (doctor_page, "still-consent", TRUE, NULL);
   tc_call_page_show_still (TC_CALL_PAGE (doctor_page), texture, TRUE);
   ck_assert (tc_call_page_get_still_shown (TC_CALL_PAGE (doctor_page)));
   g_object_set (doctor_page, "remote-stethoscope-active", TRUE, NULL);
