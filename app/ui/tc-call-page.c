@@ -114,8 +114,8 @@ update_clinical (TcCallPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->exam_button), self->clinical_station);
   gtk_widget_set_visible (GTK_WIDGET (self->stethoscope_button), self->clinical_station);
   gtk_widget_set_visible (self->exam_preview_frame, self->clinical_station && exam);
-  gtk_label_set_text (self->exam_label, exam ? _("Stop Exam Camera") : _("Exam Camera"));
-  gtk_label_set_text (self->stethoscope_label, stethoscope ? _("Stop Stethoscope") : _("Stethoscope"));
+  /* The words stay (a kiosk's row of large controls has no room for "Stop …"): the pressed
+   * look, the preview and the indicator say it is on; the accessible label says it too. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->exam_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   exam ? _("Exam camera is on. Turn it off")
                                        : _("Exam camera is off. Turn it on"), -1);

@@ -40,11 +40,13 @@ struct _TcKioskWindow {
   TcMediaFactory       *factory;
   TcVideoPaintable     *remote;
   TcVideoPaintable     *local;
+  TcVideoPaintable     *exam_preview;      /* the station's exam camera, for aiming it */
   TcKiosk              *kiosk;
   TcConsultation       *consultation;      /* the kiosk's current one, signals connected */
   TcCallSession        *bound_session;
   GBinding             *mute_binding;
   GBinding             *camera_binding;
+  GBinding             *exam_binding;
   TcKioskAdminDialog   *admin;
   GtkWidget            *devices_panel;     /* TcDevicesPanel, one per call */
   guint                 pending_timer;
@@ -147,6 +149,7 @@ unbind_session (TcKioskWindow *self)
 {
   g_clear_pointer (&self->mute_binding, g_binding_unbind);
   g_clear_pointer (&self->camera_binding, g_binding_unbind);
+  g_clear_pointer (&self->exam_binding, g_binding_unbind);
   g_clear_object (&self->bound_session);
 }
 
@@ -166,6 +169,20 @@ on_call_session_changed (TcKioskWindow *self)
   self->camera_binding = g_object_bind_property (self->call_page, "camera-off", session, "camera-enabled",
                                                  G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL |
                                                  G_BINDING_INVERT_BOOLEAN);
+  if (tc_call_session_get_clinical_tracks (session))
+    self->exam_binding = g_object_bind_property (self->call_page, "exam-camera-active",
+                                                 session, "exam-camera-active",
+                                                 G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+}
+
+static void
+on_page_stethoscope (TcKioskWindow *self)
+{
+  gboolean active = FALSE;
+
+  g_object_get (self->call_page, "stethoscope-active", &active, NULL);
+  if (self->consultation != NULL)
+    tc_consultation_set_stethoscope_active (self->consultation, active);
 }
 
 static GstElement *
@@ -174,7 +191,7 @@ create_video_sink (TcVideoSinkRole role,
 {
   TcKioskWindow *self = data;
 
-  return tc_video_sinks_for_role (role, self->remote, self->local, NULL, NULL);
+  return tc_video_sinks_for_role (role, self->remote, self->local, self->exam_preview, NULL);
 }
 
 /* ---- medical devices (the desktop app's panel) ------------------------- */
@@ -291,6 +308,7 @@ sync_screen (TcKioskWindow *self)
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "call") != 0)
         {
           tc_call_page_reset (self->call_page);
+          g_object_set (self->call_page, "clinical-station", TRUE, NULL);
           setup_devices_panel (self);
           tc_call_page_set_peer_name (self->call_page, tc_consultation_get_peer_name (self->consultation));
           tc_call_page_set_verification_code (self->call_page,
@@ -305,6 +323,7 @@ sync_screen (TcKioskWindow *self)
       /* The kiosk starts over by itself; the last frames must not linger. */
       tc_video_paintable_clear (self->remote);
       tc_video_paintable_clear (self->local);
+      tc_video_paintable_clear (self->exam_preview);
       show_idle (self, NULL, FALSE);
       break;
     case TC_CONSULTATION_STATE_IDLE:
@@ -350,6 +369,8 @@ on_consultation_changed (TcKioskWindow *self)
   g_set_object (&self->consultation, consultation);
   if (consultation != NULL)
     {
+      /* A station sends its exam camera and stethoscope (silent until switched on). */
+      tc_consultation_set_clinical_tracks (consultation, TRUE);
       g_signal_connect_object (consultation, "notify::state", G_CALLBACK (sync_screen), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (consultation, "notify::call-started-at", G_CALLBACK (sync_screen), self,
                                G_CONNECT_SWAPPED);
@@ -501,6 +522,7 @@ tc_kiosk_window_dispose (GObject *object)
   g_clear_object (&self->factory);
   g_clear_object (&self->remote);
   g_clear_object (&self->local);
+  g_clear_object (&self->exam_preview);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_KIOSK_WINDOW);
 
@@ -577,6 +599,10 @@ tc_kiosk_window_init (TcKioskWindow *self)
   self->local = tc_video_paintable_new ();
   tc_call_page_set_remote_paintable (self->call_page, GDK_PAINTABLE (self->remote));
   tc_call_page_set_local_paintable (self->call_page, GDK_PAINTABLE (self->local));
+  self->exam_preview = tc_video_paintable_new ();
+  tc_call_page_set_exam_paintables (self->call_page, self->exam_preview, NULL);
+  g_signal_connect_object (self->call_page, "notify::stethoscope-active", G_CALLBACK (on_page_stethoscope), self,
+                           G_CONNECT_SWAPPED);
   update_clock (self);
   self->clock_timer = g_timeout_add_seconds (1, update_clock, self);
 }

@@ -372,6 +372,23 @@ START_TEST (test_kiosk_with_server)
     assert_touch_targets (GTK_WIDGET (window), &n_checked);
     ck_assert_uint_ge (n_checked, 5);
     g_object_set (call_page, "devices-visible", FALSE, NULL);
+
+    /* A station: the exam camera and stethoscope controls, switched on they show the
+     * preview and the indicator (touch targets too). */
+    {
+      gboolean clinical = FALSE;
+
+      g_object_get (call_page, "clinical-station", &clinical, NULL);
+      ck_assert (clinical);
+      g_object_set (call_page, "exam-camera-active", TRUE, "stethoscope-active", TRUE, NULL);
+      ck_assert (tc_call_page_get_stethoscope_indicator_shown (TC_CALL_PAGE (call_page)));
+      tc_ui_test_spin (500);
+      screenshot (GTK_WIDGET (window), "kiosk-call-exam");
+      n_checked = 0;
+      assert_touch_targets (GTK_WIDGET (window), &n_checked);
+      ck_assert_uint_ge (n_checked, 7);
+      g_object_set (call_page, "exam-camera-active", FALSE, "stethoscope-active", FALSE, NULL);
+    }
   }
 
   /* The practitioner ends: back to the idle screen by itself, the screen may sleep. */
