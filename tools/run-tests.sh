@@ -11,7 +11,10 @@ counts = {"OK": 0, "FAIL": 0, "SKIP": 0, "TIMEOUT": 0, "ERROR": 0, "EXPECTEDFAIL
 try:
     with open(sys.argv[1]) as f:
         for line in f:
-            r = json.loads(line)
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue  # a line meson could not finish writing: not a result
             counts[r["result"]] = counts.get(r["result"], 0) + 1
 except FileNotFoundError:
     pass
