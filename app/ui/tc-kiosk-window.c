@@ -369,8 +369,11 @@ on_consultation_changed (TcKioskWindow *self)
   g_set_object (&self->consultation, consultation);
   if (consultation != NULL)
     {
-      /* A station sends its exam camera and stethoscope (silent until switched on). */
-      tc_consultation_set_clinical_tracks (consultation, TRUE);
+      /* A station sends its exam camera and stethoscope (silent until switched on). Only
+       * with test sources for now: the factory cannot yet name the exam camera's device, so
+       * in real mode it would open the face camera a second time and the call could fail. */
+      tc_consultation_set_clinical_tracks (consultation,
+                                           tc_media_factory_get_mode (self->factory) == TC_MEDIA_MODE_TEST);
       g_signal_connect_object (consultation, "notify::state", G_CALLBACK (sync_screen), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (consultation, "notify::call-started-at", G_CALLBACK (sync_screen), self,
                                G_CONNECT_SWAPPED);
