@@ -42,6 +42,7 @@ enum {
   PROP_MEDIA_FACTORY,
   PROP_STILL_CONSENT,
   PROP_REMOTE_STETHOSCOPE_ACTIVE,
+  PROP_PENDING_READINGS,
   N_PROPS
 };
 
@@ -541,6 +542,13 @@ on_reading_received (TcReadingLink  *link,
   g_signal_emit (self, signals[READING_RECEIVED], 0, reading);
 }
 
+static void
+on_pending_changed (TcReadingLink  *link,
+                    TcConsultation *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PENDING_READINGS]);
+}
+
 static char *
 data_file (const char *name)
 {
@@ -588,6 +596,7 @@ setup_readings (TcConsultation  *self,
        * server reusing an id can never be handed this one's readings. */
       peer = g_strdup_printf ("%s#%s", tc_signaling_client_get_url (self->client), consultation_id);
       self->readings = tc_reading_link_new_sender (queue, peer);
+      g_signal_connect_object (self->readings, "pending-changed", G_CALLBACK (on_pending_changed), self, 0);
     }
   return TRUE;
 }
@@ -1454,6 +1463,9 @@ tc_consultation_get_property (GObject    *object,
     case PROP_MEDIA_FACTORY:
       g_value_set_object (value, self->factory);
       break;
+    case PROP_PENDING_READINGS:
+      g_value_set_uint (value, tc_consultation_get_pending_readings (self));
+      break;
     case PROP_STILL_CONSENT:
       g_value_set_boolean (value, self->still_consent);
       break;
@@ -1516,6 +1528,7 @@ tc_consultation_class_init (TcConsultationClass *klass)
                                                     G_PARAM_STATIC_STRINGS);
   props[PROP_REMOTE_STETHOSCOPE_ACTIVE] = g_param_spec_boolean ("remote-stethoscope-active", NULL, NULL,
                                                                 FALSE, ro);
+  props[PROP_PENDING_READINGS] = g_param_spec_uint ("pending-readings", NULL, NULL, 0, G_MAXUINT, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[STILL_RECEIVED] = g_signal_new ("still-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -123,7 +123,8 @@ gboolean            tc_consultation_send_chat           (TcConsultation      *se
 gboolean            tc_consultation_submit_reading      (TcConsultation   *self,
                                                          const TcReading  *reading,
                                                          GError          **error);
-/* Readings stored but not yet acknowledged. */
+/* Readings stored but not yet acknowledged (property "pending-readings", notified
+ * after each submit and each acknowledgement). */
 guint               tc_consultation_get_pending_readings (TcConsultation *self);
 
 /* Transport settings applied to every call session this consultation builds. */

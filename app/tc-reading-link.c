@@ -10,6 +10,7 @@
 
 enum {
   READING_RECEIVED,
+  PENDING_CHANGED,
   N_SIGNALS
 };
 
@@ -116,7 +117,10 @@ tc_reading_link_submit (TcReadingLink    *self,
   g_return_val_if_fail (TC_IS_READING_LINK (self), FALSE);
   g_return_val_if_fail (self->sender != NULL, FALSE);
 
-  return tc_reading_sender_submit (self->sender, reading, error);
+  if (!tc_reading_sender_submit (self->sender, reading, error))
+    return FALSE;
+  g_signal_emit (self, signals[PENDING_CHANGED], 0);
+  return TRUE;
 }
 
 guint
@@ -158,6 +162,8 @@ tc_reading_link_class_init (TcReadingLinkClass *klass)
   object_class->dispose = tc_reading_link_dispose;
   object_class->finalize = tc_reading_link_finalize;
 
+  signals[PENDING_CHANGED] = g_signal_new ("pending-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[READING_RECEIVED] = g_signal_new ("reading-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                             TC_TYPE_READING | G_SIGNAL_TYPE_STATIC_SCOPE);
@@ -166,6 +172,14 @@ tc_reading_link_class_init (TcReadingLinkClass *klass)
 static void
 tc_reading_link_init (TcReadingLink *self)
 {
+}
+
+static void
+on_acked (TcReadingSender *sender,
+          const char      *id,
+          TcReadingLink   *self)
+{
+  g_signal_emit (self, signals[PENDING_CHANGED], 0);
 }
 
 TcReadingLink *
@@ -181,6 +195,7 @@ tc_reading_link_new_sender (TcReadingQueue *queue,
   self->queue = g_object_ref (queue);
   self->peer = g_strdup (peer);
   self->sender = tc_reading_sender_new (queue, peer, send_over_call, self, NULL);
+  g_signal_connect_object (self->sender, "acked", G_CALLBACK (on_acked), self, 0);
   return self;
 }
 

@@ -34,6 +34,7 @@ gboolean       tc_reading_link_submit       (TcReadingLink   *self,
 /* Sending side: readings stored but not yet acknowledged. */
 guint          tc_reading_link_get_pending  (TcReadingLink  *self);
 
-/* Signal "reading-received" (TcReading *reading): receiving side, once per reading id. */
+/* Signals: "reading-received" (TcReading *reading): receiving side, once per reading id.
+ *          "pending-changed" (): sending side, after a submit and after each acknowledgement. */
 
 G_END_DECLS

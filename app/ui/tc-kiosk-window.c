@@ -49,7 +49,6 @@ struct _TcKioskWindow {
   GBinding             *exam_binding;
   TcKioskAdminDialog   *admin;
   GtkWidget            *devices_panel;     /* TcDevicesPanel, one per call */
-  guint                 pending_timer;
 
   guint                 clock_timer;
   guint                 inhibit_cookie;
@@ -204,13 +203,6 @@ sync_pending (TcKioskWindow *self)
                                   tc_consultation_get_pending_readings (self->consultation));
 }
 
-/* The delivery queue has no change signal: look once a second during the call. */
-static gboolean
-on_pending_timer (gpointer data)
-{
-  sync_pending (data);
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 on_panel_reading (TcDevicesPanel *panel,
@@ -233,7 +225,6 @@ on_panel_reading (TcDevicesPanel *panel,
 static void
 clear_devices_panel (TcKioskWindow *self)
 {
-  g_clear_handle_id (&self->pending_timer, g_source_remove);
   if (self->devices_panel != NULL)
     gtk_box_remove (tc_call_page_get_devices_area (self->call_page), self->devices_panel);
   self->devices_panel = NULL;
@@ -257,7 +248,6 @@ setup_devices_panel (TcKioskWindow *self)
   g_signal_connect_object (self->devices_panel, "reading", G_CALLBACK (on_panel_reading), self, 0);
   tc_devices_panel_start_bluetooth (TC_DEVICES_PANEL (self->devices_panel));
   gtk_box_append (area, self->devices_panel);
-  self->pending_timer = g_timeout_add_seconds (1, on_pending_timer, self);
   sync_pending (self);
 }
 
@@ -375,6 +365,8 @@ on_consultation_changed (TcKioskWindow *self)
       tc_consultation_set_clinical_tracks (consultation,
                                            tc_media_factory_get_mode (self->factory) == TC_MEDIA_MODE_TEST);
       g_signal_connect_object (consultation, "notify::state", G_CALLBACK (sync_screen), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (consultation, "notify::pending-readings", G_CALLBACK (sync_pending), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (consultation, "notify::call-started-at", G_CALLBACK (sync_screen), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (consultation, "notify::peer-name", G_CALLBACK (on_peer_changed), self,
@@ -518,7 +510,6 @@ tc_kiosk_window_dispose (GObject *object)
   stop_kiosk (self);
   set_keeps_awake (self, FALSE);
   g_clear_handle_id (&self->clock_timer, g_source_remove);
-  g_clear_handle_id (&self->pending_timer, g_source_remove);
   if (self->admin != NULL)
     gtk_window_destroy (GTK_WINDOW (self->admin));
   g_clear_object (&self->admin);

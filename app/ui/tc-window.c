@@ -58,7 +58,6 @@ struct _TcWindow {
   gulong                stats_handler;
 
   GtkWidget            *devices_panel;   /* TcDevicesPanel (patient, kiosk) or TcVitalsPanel */
-  guint                 pending_timer;
 
   TcErrorAction         error_action;
   gboolean              practitioner;
@@ -232,13 +231,6 @@ sync_pending (TcWindow *self)
                                   tc_consultation_get_pending_readings (self->consultation));
 }
 
-/* The queue has no change signal: look once a second while the panel lives. */
-static gboolean
-on_pending_timer (gpointer data)
-{
-  sync_pending (data);
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 on_panel_reading (TcDevicesPanel *panel,
@@ -271,7 +263,6 @@ setup_devices_panel (TcWindow *self)
 {
   GtkBox *area = tc_call_page_get_devices_area (self->call_page);
 
-  g_clear_handle_id (&self->pending_timer, g_source_remove);
   if (self->devices_panel != NULL)
     gtk_box_remove (area, self->devices_panel);
   self->devices_panel = NULL;
@@ -293,7 +284,6 @@ setup_devices_panel (TcWindow *self)
                                            tc_media_factory_get_mode (self->factory) == TC_MEDIA_MODE_TEST);
       g_signal_connect_object (self->devices_panel, "reading", G_CALLBACK (on_panel_reading), self, 0);
       tc_devices_panel_start_bluetooth (TC_DEVICES_PANEL (self->devices_panel));
-      self->pending_timer = g_timeout_add_seconds (1, on_pending_timer, self);
       sync_pending (self);
     }
   gtk_box_append (area, self->devices_panel);
@@ -529,6 +519,8 @@ set_consultation (TcWindow       *self,
                            G_CALLBACK (on_waiting_room_changed), self, 0);
 
   g_signal_connect_object (consultation, "notify::state", G_CALLBACK (sync_page), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (consultation, "notify::pending-readings", G_CALLBACK (sync_pending), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (consultation, "notify::call-started-at", G_CALLBACK (sync_page), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (consultation, "notify::invitation-url", G_CALLBACK (on_invitation_changed), self,
@@ -953,7 +945,6 @@ tc_window_dispose (GObject *object)
   TcWindow *self = TC_WINDOW (object);
 
   g_clear_handle_id (&self->demo_timeout, g_source_remove);
-  g_clear_handle_id (&self->pending_timer, g_source_remove);
   unbind_session (self);
   if (self->device_check != NULL)
     tc_device_check_stop (self->device_check);

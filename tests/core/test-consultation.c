@@ -361,6 +361,14 @@ readings_arrived (gpointer data)
   return c->receiver->readings->len >= c->n;
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
 static gboolean
 all_acknowledged (gpointer data)
 {
@@ -377,6 +385,7 @@ START_TEST (test_readings_delivery)
   Side doctor, patient;
   Pair pair = { &patient, &doctor };
   Count count = { &doctor, 6 };
+  guint pending_notifies = 0;
 
   srv = tc_test_server_new (NULL, &error);
   ck_assert_msg (srv != NULL, "server: %s", error ? error->message : "?");
@@ -403,6 +412,8 @@ START_TEST (test_readings_delivery)
                               "Alice", NULL, on_finished, &patient);
   ck_assert (tc_test_wait_until (side_done, &patient, 10000) && patient.ok);
 
+  g_signal_connect (patient.consultation, "notify::pending-readings", G_CALLBACK (count_notify),
+                    &pending_notifies);
   for (int i = 0; i < 3; i++)
     {
       g_autoptr(TcReading) r = blood_pressure (110 + i, 70 + i);
@@ -433,6 +444,8 @@ START_TEST (test_readings_delivery)
   /* Give a duplicate the time to show up, then check: exactly once, in order. */
   tc_test_spin (500);
   ck_assert_uint_eq (doctor.readings->len, sent->len);
+  /* Six submits and six acknowledgements, each announced, so no window needs to poll. */
+  ck_assert_uint_ge (pending_notifies, 12);
   for (guint i = 0; i < sent->len; i++)
     ck_assert_str_eq (g_ptr_array_index (doctor.readings, i), g_ptr_array_index (sent, i));
 
